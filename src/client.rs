@@ -1,0 +1,391 @@
+//! The client: one token for every caller, refreshed once, guarded against burning the
+//! token budget, shared through an optional token store.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use crate::api_call::{
+    prepare_me, prepare_request, read_me_answer, read_request_answer, ApiRequest, PreparedCall,
+};
+use crate::config::{ClientConfig, Endpoint};
+use crate::error::{Error, ErrorCode};
+use crate::flight::Flight;
+use crate::http::{abortable, send_with_retries, Received};
+use crate::platform::{race, Either, Platform};
+use crate::redact::Redactor;
+use crate::token::AccessToken;
+use crate::token_endpoint::fetch_token;
+
+/// How long a token store may take to answer before it is ignored for that call.
+pub const STORE_TIMEOUT_MS: f64 = 2_000.0;
+/// First cool-down after a replacement token was refused too.
+pub const COOLDOWN_BASE_S: f64 = 30.0;
+/// Longest cool-down.
+pub const COOLDOWN_CAP_S: f64 = 1_800.0;
+/// How many refused tokens are remembered (so a store cannot hand them back).
+const REFUSED_MEMORY: usize = 32;
+/// How many recent tokens are cut out of error messages.
+const TOKEN_MEMORY: usize = 8;
+
+type TokenFlight = Flight<Result<AccessToken, Error>>;
+
+/// Mutable state of the token cache.
+#[derive(Default)]
+struct TokenState {
+    cached: Option<AccessToken>,
+    in_flight: Option<Rc<TokenFlight>>,
+    /// Tokens the API refused, or the user invalidated: never used again.
+    refused: VecDeque<String>,
+    /// Tokens recently held, to redact them from server text.
+    recent: VecDeque<String>,
+    /// Tokens refused in a row with no success in between.
+    refused_streak: u32,
+    /// Until then, no token is requested (the API refused a replacement token).
+    cooldown_until: f64,
+    /// Until then, the token endpoint is not asked (it answered 429).
+    endpoint_blocked_until: f64,
+}
+
+struct Shared<P: Platform> {
+    platform: P,
+    config: ClientConfig,
+    store: Option<P::Store>,
+    store_key: String,
+    state: RefCell<TokenState>,
+}
+
+/// An Ankorstore client (`AnkorstoreClient`). Cloning shares the same token cache.
+pub struct Client<P: Platform> {
+    shared: Rc<Shared<P>>,
+}
+
+impl<P: Platform> Clone for Client<P> {
+    fn clone(&self) -> Self {
+        Client {
+            shared: Rc::clone(&self.shared),
+        }
+    }
+}
+
+/// The key under which a token store keeps the token of these options: base URL, client
+/// id and scope, never the secret.
+pub fn store_key(config: &ClientConfig) -> String {
+    format!(
+        "ankorstore-client/token/v1/{}/{}/{}",
+        config.endpoint.base_url.as_string(),
+        config.credentials.client_id,
+        config.credentials.scope
+    )
+}
+
+fn seconds_left(until: f64, now: f64) -> f64 {
+    ((until - now) / 1000.0).ceil().max(1.0)
+}
+
+impl<P: Platform> Client<P> {
+    /// A client with validated options and an optional token store.
+    pub fn new(platform: P, config: ClientConfig, store: Option<P::Store>) -> Self {
+        let store_key = store_key(&config);
+        Client {
+            shared: Rc::new(Shared {
+                platform,
+                config,
+                store,
+                store_key,
+                state: RefCell::default(),
+            }),
+        }
+    }
+
+    /// The normalised base URL.
+    pub fn base_url(&self) -> String {
+        self.shared.config.endpoint.base_url.as_string()
+    }
+
+    /// The platform the client runs on.
+    pub fn platform(&self) -> &P {
+        &self.shared.platform
+    }
+
+    /// Cuts the secret and every recent token out of `error`.
+    fn redact(&self, error: Error) -> Error {
+        let mut redactor = Redactor::new();
+        redactor.add(self.shared.config.credentials.client_secret.expose());
+        for token in &self.shared.state.borrow().recent {
+            redactor.add(token);
+        }
+        error.redacted(&redactor)
+    }
+
+    /// The cached token while it is fresh; otherwise the result of one token request
+    /// shared by every concurrent caller. `signal` cancels only this caller's wait.
+    pub async fn token(&self, signal: Option<&P::Signal>) -> Result<AccessToken, Error> {
+        self.current_token(signal).await.map_err(|e| self.redact(e))
+    }
+
+    async fn current_token(&self, signal: Option<&P::Signal>) -> Result<AccessToken, Error> {
+        let platform = &self.shared.platform;
+        if signal.is_some_and(|s| platform.is_aborted(s)) {
+            return Err(crate::http::aborted_error());
+        }
+        let flight = {
+            let mut state = self.shared.state.borrow_mut();
+            let now = platform.now_ms();
+            if let Some(token) = &state.cached {
+                if token.is_fresh(now, self.shared.config.refresh_margin_s) {
+                    return Ok(token.clone());
+                }
+            }
+            if state.endpoint_blocked_until > now {
+                let wait = seconds_left(state.endpoint_blocked_until, now);
+                return Err(Error::rate_limited(
+                    format!("The token endpoint answered 429 (it allows 60 token requests an hour); no token is requested for another {wait} s"),
+                    None,
+                    wait,
+                ));
+            }
+            if state.cooldown_until > now {
+                let wait = seconds_left(state.cooldown_until, now);
+                return Err(Error::new(
+                    ErrorCode::Unauthenticated,
+                    format!("The API refused a freshly issued access token (401): the client may have been revoked or may lack access. To protect the token budget (60 token requests an hour) no new token is requested for another {wait} s; call invalidateToken() to try again sooner"),
+                ));
+            }
+            match &state.in_flight {
+                Some(flight) => Rc::clone(flight),
+                None => {
+                    let flight = Flight::new();
+                    state.in_flight = Some(Rc::clone(&flight));
+                    drop(state);
+                    platform.spawn(self.clone().refresh(Rc::clone(&flight)));
+                    flight
+                }
+            }
+        };
+        abortable(platform, flight.wait(), signal).await?
+    }
+
+    /// The background half of a token refresh: obtains a token, lands it for every waiter,
+    /// then writes it to the store.
+    async fn refresh(self, flight: Rc<TokenFlight>) {
+        let (result, from_store) = match self.token_from_store().await {
+            Some(token) => (Ok(token), true),
+            None => (self.request_token().await, false),
+        };
+        {
+            let mut state = self.shared.state.borrow_mut();
+            state.in_flight = None;
+            if let Ok(token) = &result {
+                state.cached = Some(token.clone());
+                let raw = token.access_token.expose().to_string();
+                if !state.recent.contains(&raw) {
+                    if state.recent.len() == TOKEN_MEMORY {
+                        state.recent.pop_front();
+                    }
+                    state.recent.push_back(raw);
+                }
+            }
+        }
+        flight.land(result.clone());
+        if let (Ok(token), false, Some(store)) = (&result, from_store, &self.shared.store) {
+            let platform = &self.shared.platform;
+            let ttl = token.ttl_seconds(platform.now_ms());
+            let value = token.to_store_value();
+            let write = platform.store_set(store, &self.shared.store_key, &value, ttl);
+            // A slow store is abandoned, never awaited for ever.
+            let _ = race(write, platform.sleep(STORE_TIMEOUT_MS)).await;
+        }
+    }
+
+    /// A fresh token from the store, if it has one this client may use.
+    async fn token_from_store(&self) -> Option<AccessToken> {
+        let store = self.shared.store.as_ref()?;
+        let platform = &self.shared.platform;
+        let read = platform.store_get(store, &self.shared.store_key);
+        let value = match race(read, platform.sleep(STORE_TIMEOUT_MS)).await {
+            Either::Left(Ok(Some(value))) => value,
+            _ => return None,
+        };
+        let token = AccessToken::from_store_value(&value)?;
+        let state = self.shared.state.borrow();
+        let usable = token.is_fresh(platform.now_ms(), self.shared.config.refresh_margin_s)
+            && !state
+                .refused
+                .iter()
+                .any(|t| t == token.access_token.expose());
+        usable.then_some(token)
+    }
+
+    /// Asks the token endpoint, remembering a 429 so that nobody asks again too soon.
+    async fn request_token(&self) -> Result<AccessToken, Error> {
+        let platform = &self.shared.platform;
+        let result = fetch_token(
+            platform,
+            &self.shared.config.endpoint,
+            &self.shared.config.credentials,
+        )
+        .await;
+        if let Err(Error {
+            code: ErrorCode::RateLimited,
+            retry_after: Some(wait),
+            ..
+        }) = &result
+        {
+            self.shared.state.borrow_mut().endpoint_blocked_until =
+                platform.now_ms() + wait * 1000.0;
+        }
+        result
+    }
+
+    /// The API refused `token`: forget it (only if it is still the cached one: a newer token
+    /// fetched meanwhile stays) and start a cool-down when a replacement was refused too.
+    fn token_refused(&self, token: &AccessToken) {
+        let mut state = self.shared.state.borrow_mut();
+        let raw = token.access_token.expose();
+        if state.refused.iter().any(|t| t == raw) {
+            return;
+        }
+        if state.refused.len() == REFUSED_MEMORY {
+            state.refused.pop_front();
+        }
+        state.refused.push_back(raw.to_string());
+        if state
+            .cached
+            .as_ref()
+            .is_some_and(|c| c.access_token.expose() == raw)
+        {
+            state.cached = None;
+        }
+        state.refused_streak += 1;
+        if state.refused_streak >= 2 {
+            let growth = 2f64.powi((state.refused_streak - 2).min(16) as i32);
+            let seconds = (COOLDOWN_BASE_S * growth).min(COOLDOWN_CAP_S);
+            state.cooldown_until = self.shared.platform.now_ms() + seconds * 1000.0;
+        }
+    }
+
+    /// The API accepted a token: the guard relaxes.
+    fn token_accepted(&self) {
+        let mut state = self.shared.state.borrow_mut();
+        state.refused_streak = 0;
+        state.cooldown_until = 0.0;
+    }
+
+    /// Drops the cached token (it will not be reused, even from a store) and resets the
+    /// token budget guard.
+    pub fn invalidate_token(&self) {
+        let mut state = self.shared.state.borrow_mut();
+        if let Some(token) = state.cached.take() {
+            let raw = token.access_token.expose().to_string();
+            if !state.refused.contains(&raw) {
+                if state.refused.len() == REFUSED_MEMORY {
+                    state.refused.pop_front();
+                }
+                state.refused.push_back(raw);
+            }
+        }
+        state.refused_streak = 0;
+        state.cooldown_until = 0.0;
+    }
+
+    /// Sends an authenticated call: a 401 invalidates the token used, fetches a new one and
+    /// retries once; a second 401 is final.
+    async fn authenticated(
+        &self,
+        call: &PreparedCall,
+        signal: Option<&P::Signal>,
+    ) -> Result<Received<P::Value>, Error> {
+        let platform = &self.shared.platform;
+        let endpoint: &Endpoint = &self.shared.config.endpoint;
+        let mut retries = 0;
+        let mut refreshed = false;
+        let mut token = self.current_token(signal).await?;
+        loop {
+            let request = call.with_token(token.access_token.expose());
+            let received = send_with_retries(
+                platform,
+                endpoint,
+                &request,
+                call.idempotent(),
+                &mut retries,
+                signal,
+            )
+            .await?;
+            if received.response.status != 401 {
+                self.token_accepted();
+                return Ok(received);
+            }
+            self.token_refused(&token);
+            if refreshed {
+                return Ok(received);
+            }
+            refreshed = true;
+            retries += 1;
+            token = self.current_token(signal).await?;
+        }
+    }
+
+    /// `GET /api/v1/me`: the `data` object of the answer, as sent.
+    pub async fn me(&self, signal: Option<&P::Signal>) -> Result<P::Value, Error> {
+        let call = prepare_me(&self.shared.config.endpoint.base_url);
+        let result = match self.authenticated(&call, signal).await {
+            Ok(received) => read_me_answer(&self.shared.platform, &call, received),
+            Err(e) => Err(e),
+        };
+        result.map_err(|e| self.redact(e))
+    }
+
+    /// A JSON:API call: the parsed body, or `None` for an empty one.
+    pub async fn request(
+        &self,
+        call: &ApiRequest,
+        signal: Option<&P::Signal>,
+    ) -> Result<Option<P::Value>, Error> {
+        let result = match prepare_request(&self.shared.config.endpoint.base_url, call) {
+            Ok(prepared) => match self.authenticated(&prepared, signal).await {
+                Ok(received) => read_request_answer(&self.shared.platform, &prepared, received),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        };
+        result.map_err(|e| self.redact(e))
+    }
+}
+
+/// `exchangeCredentials`: one token request, no cache.
+pub async fn exchange_credentials<P: Platform>(
+    platform: &P,
+    endpoint: &Endpoint,
+    credentials: &crate::config::Credentials,
+) -> Result<AccessToken, Error> {
+    fetch_token(platform, endpoint, credentials)
+        .await
+        .map_err(|e| e.redacted(&Redactor::new().with(credentials.client_secret.expose())))
+}
+
+/// `getMe`: `GET /api/v1/me` with a token the caller holds; a 401 is final.
+pub async fn get_me<P: Platform>(
+    platform: &P,
+    endpoint: &Endpoint,
+    token: &str,
+    signal: Option<&P::Signal>,
+) -> Result<P::Value, Error> {
+    let redactor = Redactor::new().with(token);
+    if token.trim().is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "accessToken must be a non-empty token without spaces or control characters",
+        )
+        .redacted(&redactor));
+    }
+    let call = prepare_me(&endpoint.base_url);
+    let request = call.with_token(token);
+    let mut retries = 0;
+    let result =
+        match send_with_retries(platform, endpoint, &request, true, &mut retries, signal).await {
+            Ok(received) => read_me_answer(platform, &call, received),
+            Err(e) => Err(e),
+        };
+    result.map_err(|e| e.redacted(&redactor))
+}
