@@ -1,0 +1,802 @@
+// Mock Ankorstore API server for tests and local demos (Node 20, no dependencies).
+//
+//   node mock/server.mjs [--port N]      (default 8787, always on 127.0.0.1)
+//   import { startMock } from "./mock/server.mjs"
+//
+// It mimics the parts of Ankorstore the client talks to: the Passport token endpoint with its
+// 60-requests-per-hour limit, the non-JSON:API /api/v1/me, a few JSON:API order routes with
+// cursor pagination, plus scriptable faults and test controls. See mock/README.md.
+
+import http from "node:http";
+import { randomBytes } from "node:crypto";
+import { realpathSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+
+import {
+  ACTIONABLE_STATUS, ORDER_STATUSES, REJECT_TYPES, USER, createOrders, isoTime,
+  orderListResource, orderResource, retailerResource,
+} from "./data.mjs";
+import { FaultQueues, faultResponse, statusOverride } from "./faults.mjs";
+import {
+  JSONAPI_TYPE, OAUTH_ERRORS, errorResponse, json, jsonApi, jsonApiError, laravelBody, noContent,
+} from "./responses.mjs";
+
+export const DEMO_CLIENT_ID = "demo-client-id";
+export const DEMO_CLIENT_SECRET = "demo-client-secret";
+
+const DEFAULT_PORT = 8787;
+const HOUR_MS = 3600 * 1000;
+const MINUTE_MS = 60 * 1000;
+const API_RATE_LIMIT = 600; // per minute, as documented; reported in headers, not enforced
+const REQUEST_LOG_SIZE = 200;
+const DEFAULT_PAGE_LIMIT = 10;
+const MAX_PAGE_LIMIT = 50;
+
+// =======================================================================================
+// Configuration
+
+const CONFIG_CHECKS = {
+  clients: (v) => v !== null && typeof v === "object" && !Array.isArray(v) &&
+    Object.values(v).every((s) => typeof s === "string"),
+  tokenTtl: (v) => Number.isFinite(v) && v >= 0,
+  tokenLimitPerHour: (v) => Number.isInteger(v) && v >= 0,
+  quiet: (v) => typeof v === "boolean",
+  alwaysUnauthorized: (v) => typeof v === "boolean",
+};
+
+function defaultConfig() {
+  return {
+    clients: { [DEMO_CLIENT_ID]: DEMO_CLIENT_SECRET },
+    tokenTtl: 3600,
+    tokenLimitPerHour: 60,
+    quiet: true,
+    alwaysUnauthorized: false,
+  };
+}
+
+function copyConfig(config) {
+  return { ...config, clients: { ...config.clients } };
+}
+
+/** Validates and applies a partial config; `clients`, when given, replaces the whole map. */
+function applyConfig(config, partial) {
+  if (partial === null || typeof partial !== "object" || Array.isArray(partial)) {
+    throw new TypeError("config must be an object");
+  }
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  for (const [key, value] of Object.entries(given)) {
+    const valid = CONFIG_CHECKS[key];
+    if (!valid) throw new TypeError(`unknown config field "${key}"`);
+    if (!valid(value)) throw new TypeError(`invalid value for config field "${key}"`);
+  }
+  Object.assign(config, copyConfig({ ...config, ...given }));
+  return config;
+}
+
+// =======================================================================================
+// State: tokens, rate-limit windows, counters, request log, faults, orders
+
+/** Timestamps of hits per key within a rolling window. */
+class SlidingWindow {
+  #hits = new Map();
+
+  constructor(windowMs) {
+    this.windowMs = windowMs;
+  }
+
+  /** Hits still inside the window, oldest first. */
+  live(key, now) {
+    const hits = (this.#hits.get(key) ?? []).filter((t) => t > now - this.windowMs);
+    this.#hits.set(key, hits);
+    return hits;
+  }
+
+  hit(key, now) {
+    this.live(key, now).push(now);
+  }
+}
+
+class MockState {
+  constructor(initialConfig) {
+    this.initialConfig = copyConfig(initialConfig);
+    this.faults = new FaultQueues();
+    this.reset();
+  }
+
+  reset() {
+    this.config = copyConfig(this.initialConfig);
+    this.tokens = new Map(); // access token -> { clientId, expiresAt, revoked }
+    this.tokenWindow = new SlidingWindow(HOUR_MS);
+    this.apiWindow = new SlidingWindow(MINUTE_MS);
+    this.counters = { tokenRequests: 0, apiRequests: 0, tokensIssued: 0 };
+    this.requests = [];
+    this.faults.clear();
+    this.orders = createOrders();
+  }
+
+  configure(partial) {
+    const { revokeAll, ...rest } = partial ?? {};
+    if (revokeAll !== undefined && typeof revokeAll !== "boolean") {
+      throw new TypeError('invalid value for config field "revokeAll"');
+    }
+    applyConfig(this.config, rest);
+    // A one-shot action rather than a setting: tokens issued later are valid again.
+    if (revokeAll) for (const token of this.tokens.values()) token.revoked = true;
+  }
+
+  record(req) {
+    const { method, path, query, headers, body } = req;
+    this.requests.push(structuredClone({ method, path, query, headers, body }));
+    if (this.requests.length > REQUEST_LOG_SIZE) this.requests.shift();
+  }
+
+  issueToken(clientId, scopes) {
+    const accessToken = fakeJwt(clientId, scopes, this.config.tokenTtl);
+    this.tokens.set(accessToken, {
+      clientId,
+      expiresAt: Date.now() + this.config.tokenTtl * 1000,
+      revoked: false,
+    });
+    this.counters.tokensIssued += 1;
+    return accessToken;
+  }
+
+  isValidToken(accessToken) {
+    if (this.config.alwaysUnauthorized || !accessToken) return false;
+    const token = this.tokens.get(accessToken);
+    return Boolean(token) && !token.revoked && Date.now() < token.expiresAt;
+  }
+
+  stats() {
+    return structuredClone({ ...this.counters, requests: this.requests });
+  }
+}
+
+/** Three base64url parts like a Passport RS256 JWT; nothing verifies the signature. */
+function fakeJwt(clientId, scopes, ttl) {
+  const b64 = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const now = Date.now() / 1000;
+  const header = b64({ typ: "JWT", alg: "RS256" });
+  const payload = b64({
+    aud: clientId, jti: randomBytes(40).toString("hex"),
+    iat: now, nbf: now, exp: now + ttl, sub: String(USER.id), scopes,
+  });
+  return `${header}.${payload}.${randomBytes(256).toString("base64url")}`;
+}
+
+// =======================================================================================
+// Request parsing helpers
+
+async function readRequest(raw) {
+  const chunks = [];
+  for await (const chunk of raw) chunks.push(chunk);
+  const url = raw.url.startsWith("/") ? new URL(`http://mock.invalid${raw.url}`) : new URL(raw.url);
+  const host = raw.headers.host ?? `${raw.socket.localAddress}:${raw.socket.localPort}`;
+  return {
+    method: raw.method,
+    path: url.pathname,
+    searchParams: url.searchParams,
+    query: Object.fromEntries(url.searchParams),
+    headers: { ...raw.headers },
+    body: Buffer.concat(chunks).toString("utf8"),
+    origin: `http://${host}`, // links must point back at whatever address the client used
+    socket: raw.socket,
+  };
+}
+
+function mediaType(headers) {
+  return (headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+}
+
+/** Only a form-encoded body carries token parameters, as on the real endpoint. */
+function formParams(req) {
+  return mediaType(req.headers) === "application/x-www-form-urlencoded"
+    ? new URLSearchParams(req.body)
+    : new URLSearchParams();
+}
+
+function bearerToken(req) {
+  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1] ?? null;
+}
+
+function decodeSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+// =======================================================================================
+// POST /oauth/token
+
+function tokenRateLimit(state, clientId) {
+  const now = Date.now();
+  const limit = state.config.tokenLimitPerHour;
+  const hits = state.tokenWindow.live(clientId, now);
+  if (hits.length >= limit) {
+    const retryAfter = hits.length ? Math.max(1, Math.ceil((hits[0] + HOUR_MS - now) / 1000)) : 3600;
+    return {
+      allowed: false,
+      headers: {
+        "retry-after": String(retryAfter),
+        "x-ratelimit-limit": String(limit),
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": String(Math.ceil(now / 1000) + retryAfter),
+      },
+    };
+  }
+  state.tokenWindow.hit(clientId, now);
+  return {
+    allowed: true,
+    headers: { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(limit - hits.length - 1) },
+  };
+}
+
+function handleToken({ req, state }) {
+  const form = formParams(req);
+  const clientId = form.get("client_id") ?? "";
+  const rate = tokenRateLimit(state, clientId);
+  if (!rate.allowed) return json(429, laravelBody(429), rate.headers);
+
+  const headers = { ...rate.headers, "cache-control": "no-store", pragma: "no-cache" };
+  if (form.get("grant_type") !== "client_credentials") {
+    return json(400, OAUTH_ERRORS.unsupportedGrantType, headers);
+  }
+  const clients = state.config.clients;
+  if (!Object.hasOwn(clients, clientId) || clients[clientId] !== form.get("client_secret")) {
+    return json(401, OAUTH_ERRORS.invalidClient, headers);
+  }
+  const scopes = (form.get("scope") ?? "").split(" ").filter(Boolean);
+  return json(200, {
+    token_type: "Bearer",
+    expires_in: state.config.tokenTtl,
+    access_token: state.issueToken(clientId, scopes),
+  }, headers);
+}
+
+// =======================================================================================
+// GET /api/v1/orders (cursor pagination) and GET /api/v1/orders/{id}
+
+function badParameter(parameter, detail) {
+  return jsonApiError(400, { title: "Bad Request", detail, source: { parameter } });
+}
+
+function parsePageLimit(raw) {
+  if (raw === null || raw === "") return DEFAULT_PAGE_LIMIT;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) return null;
+  return Math.min(Number(raw), MAX_PAGE_LIMIT);
+}
+
+function filterOrders(orders, params) {
+  const statuses = (params.get("filter[status]") ?? "").split(",").filter(Boolean);
+  const unknown = statuses.find((s) => !ORDER_STATUSES.includes(s));
+  if (unknown) return { error: badParameter("filter[status]", `Unknown order status "${unknown}"`) };
+  const retailer = params.get("filter[retailer]");
+  return {
+    orders: orders.filter((o) =>
+      (!statuses.length || statuses.includes(o.attributes.status)) &&
+      (!retailer || o.retailer.id === retailer)),
+  };
+}
+
+/** Slice of `orders` selected by the cursors; `null` when the cursor is unknown. */
+function pageWindow(orders, limit, after, before) {
+  const cursor = after ?? before;
+  const index = cursor ? orders.findIndex((o) => o.id === cursor) : -1;
+  if (cursor && index < 0) return null;
+  if (after) return { start: index + 1, end: Math.min(index + 1 + limit, orders.length) };
+  if (before) return { start: Math.max(0, index - limit), end: index };
+  return { start: 0, end: Math.min(limit, orders.length) };
+}
+
+/** Absolute URL of this listing with other cursors, as Ankorstore builds its links. */
+function pageLink(req, cursors) {
+  const params = new URLSearchParams(req.searchParams);
+  params.delete("page[after]");
+  params.delete("page[before]");
+  for (const [key, value] of Object.entries(cursors)) params.set(key, value);
+  params.sort();
+  return `${req.origin}${req.path}?${params}`;
+}
+
+function includedRetailers(req, orders) {
+  const include = (req.searchParams.get("include") ?? "").split(",");
+  if (!include.includes("retailer")) return undefined;
+  const retailers = new Map(orders.map((o) => [o.retailer.id, o.retailer]));
+  return [...retailers.values()].map(retailerResource);
+}
+
+function listOrders({ req, state }) {
+  const params = req.searchParams;
+  const limit = parsePageLimit(params.get("page[limit]"));
+  if (limit === null) return badParameter("page[limit]", "page[limit] must be a positive integer");
+  const after = params.get("page[after]") || null;
+  const before = params.get("page[before]") || null;
+  if (after && before) return badParameter("page[before]", "page[after] and page[before] cannot be combined");
+
+  const filtered = filterOrders(state.orders, params);
+  if (filtered.error) return filtered.error;
+  const all = filtered.orders;
+  const window = pageWindow(all, limit, after, before);
+  if (!window) return badParameter(after ? "page[after]" : "page[before]", "Unknown pagination cursor");
+
+  const page = all.slice(window.start, window.end);
+  const hasNext = window.end < all.length && page.length > 0;
+  const hasPrev = window.start > 0 && page.length > 0;
+  const limitParam = { "page[limit]": String(limit) };
+  const doc = {
+    meta: {
+      page: {
+        from: page[0]?.id ?? null,
+        hasMore: before ? hasPrev : hasNext,
+        perPage: limit,
+        to: page.at(-1)?.id ?? null,
+      },
+    },
+    jsonapi: { version: "1.0" },
+    links: {
+      first: pageLink(req, limitParam),
+      next: hasNext ? pageLink(req, { ...limitParam, "page[after]": page.at(-1).id }) : null,
+      prev: hasPrev ? pageLink(req, { ...limitParam, "page[before]": page[0].id }) : null,
+    },
+    data: page.map(orderListResource),
+  };
+  const included = includedRetailers(req, page);
+  if (included) doc.included = included;
+  return jsonApi(200, doc);
+}
+
+function orderNotFound(id) {
+  return jsonApiError(404, { title: "Not Found", detail: `Order ${id} not found` });
+}
+
+function singleOrderDoc(req, order) {
+  const doc = { jsonapi: { version: "1.0" }, data: orderResource(order) };
+  const included = includedRetailers(req, [order]);
+  if (included) doc.included = included;
+  return doc;
+}
+
+function getOrder({ req, state, params }) {
+  const id = decodeSegment(params[0]);
+  const order = state.orders.find((o) => o.id === id);
+  return order ? jsonApi(200, singleOrderDoc(req, order)) : orderNotFound(id);
+}
+
+// =======================================================================================
+// POST /api/v1/orders/{id}/accept and /reject
+
+function unprocessable(detail, pointer, code) {
+  return jsonApiError(422, { ...(code && { code }), title: "Unprocessable Content", detail, source: { pointer } });
+}
+
+/** The reject payload rules of the OpenAPI requestBody; returns an error response or the reason. */
+function rejectReason(payload) {
+  const order = payload?.order;
+  if (order === null || typeof order !== "object" || Array.isArray(order)) {
+    return { error: unprocessable("The order field is required.", "order") };
+  }
+  const type = order.rejectType ?? "OTHER"; // documented default, for backwards compatibility
+  if (!REJECT_TYPES.includes(type)) {
+    return { error: unprocessable("The selected order.reject type is invalid.", "order.rejectType") };
+  }
+  const reason = order.rejectReason;
+  if (reason !== undefined && (typeof reason !== "string" || reason.length < 1 || reason.length > 1000)) {
+    return { error: unprocessable("The order.reject reason must be between 1 and 1000 characters.", "order.rejectReason") };
+  }
+  if (type === "OTHER" && reason === undefined) {
+    return { error: unprocessable("The order.reject reason is required.", "order.rejectReason") };
+  }
+  return { reason: reason ?? type };
+}
+
+const TRANSITIONS = {
+  accept: { verb: "accepted", code: "ORDER_ACTION_ACCEPT_FAILED", to: "brand_confirmed" },
+  reject: { verb: "rejected", code: "ORDER_ACTION_REJECT_FAILED", to: "rejected" },
+};
+
+function transitionOrder(action) {
+  const rule = TRANSITIONS[action];
+  return ({ req, state, params }) => {
+    if (mediaType(req.headers) !== JSONAPI_TYPE) {
+      return jsonApiError(415, {
+        title: "Unsupported Media Type",
+        detail: `The request body must be sent with Content-Type: ${JSONAPI_TYPE}`,
+      });
+    }
+    let payload;
+    try {
+      payload = JSON.parse(req.body);
+    } catch {
+      return jsonApiError(400, { title: "Bad Request", detail: "The request body is not valid JSON" });
+    }
+    const id = decodeSegment(params[0]);
+    const order = state.orders.find((o) => o.id === id);
+    if (!order) return orderNotFound(id);
+
+    const rejection = action === "reject" ? rejectReason(payload) : null;
+    if (rejection?.error) return rejection.error;
+    if (order.attributes.status !== ACTIONABLE_STATUS) {
+      return unprocessable(`Order cannot be ${rule.verb} from this state (${order.attributes.status})`,
+        "data.attributes.status", rule.code);
+    }
+    order.attributes.status = rule.to;
+    order.attributes.updatedAt = isoTime(Date.now());
+    if (rejection) order.attributes.brandRejectReason = rejection.reason;
+    return jsonApi(200, singleOrderDoc(req, order));
+  };
+}
+
+// =======================================================================================
+// Small routes
+
+function getMe() {
+  return json(200, { data: USER });
+}
+
+function echo({ req }) {
+  const { method, path, query, headers, body } = req;
+  return json(200, { method, path, query, headers, body });
+}
+
+/** The OpenAPI documents `200` with no body here; the mock answers the usual `204`. */
+function deleteWebhookSubscription() {
+  return noContent();
+}
+
+// =======================================================================================
+// Routing
+
+// style: how errors look on that route (see errorResponse); faults: queues consulted in order.
+const API = { style: "jsonapi", auth: true };
+const ROUTES = [
+  { name: "token", method: "POST", pattern: /^\/oauth\/token$/, style: "passport", handler: handleToken },
+  { name: "me", method: "GET", pattern: /^\/api\/v1\/me$/, ...API, style: "laravel", handler: getMe },
+  { name: "orders", method: "GET", pattern: /^\/api\/v1\/orders$/, ...API, handler: listOrders },
+  { name: "order", method: "GET", pattern: /^\/api\/v1\/orders\/([^/]+)$/, ...API, handler: getOrder },
+  { name: "accept", method: "POST", pattern: /^\/api\/v1\/orders\/([^/]+)\/accept$/, ...API, handler: transitionOrder("accept") },
+  { name: "reject", method: "POST", pattern: /^\/api\/v1\/orders\/([^/]+)\/reject$/, ...API, handler: transitionOrder("reject") },
+  { name: "webhook", method: "DELETE", pattern: /^\/api\/v1\/webhook-subscriptions\/([^/]+)$/, ...API, handler: deleteWebhookSubscription },
+  { name: "echo", method: "*", pattern: /^\/api\/v1\/echo$/, ...API, handler: echo },
+  { name: "mock-echo", method: "*", pattern: /^\/__mock\/echo$/, style: "jsonapi", handler: echo },
+];
+
+function isApiPath(path) {
+  return path.startsWith("/api/");
+}
+
+function methodNotAllowed(route) {
+  return () => errorResponse(route.style, 405,
+    { title: "Method Not Allowed", detail: `Supported methods: ${route.method}` },
+    { allow: route.method });
+}
+
+function notFound() {
+  return jsonApiError(404, { title: "Not Found", detail: "The route could not be found." });
+}
+
+/** The route of a request, with the fault queues it consumes (route-specific first). */
+function matchRoute(method, path) {
+  const api = isApiPath(path);
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    const faults = route.name === "token" ? ["token"] : api ? [route.name, "api"] : [];
+    if (route.method === "*" || route.method === method) {
+      return { ...route, params: match.slice(1), faults };
+    }
+    // A known path with another method: routing fails before authentication.
+    return { name: route.name, style: route.style, auth: false, handler: methodNotAllowed(route), params: [], faults: api ? ["api"] : [] };
+  }
+  return { name: "unknown", style: "jsonapi", auth: false, handler: notFound, params: [], faults: api ? ["api"] : [] };
+}
+
+function runRoute(route, ctx) {
+  if (route.auth && !ctx.state.isValidToken(bearerToken(ctx.req))) {
+    return errorResponse(route.style, 401);
+  }
+  return route.handler({ ...ctx, params: route.params });
+}
+
+// =======================================================================================
+// Delivery: CORS, content length, and the delivery-side faults
+
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+  "access-control-expose-headers": "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Debug-Token",
+  "access-control-max-age": "600",
+};
+
+function corsHeaders(req) {
+  const headers = {
+    ...CORS,
+    "access-control-allow-headers": req.headers["access-control-request-headers"] ??
+      "authorization, content-type, accept, x-requested-with",
+  };
+  // Chrome's Private Network Access preflight, for pages served from a non-loopback origin.
+  if (req.headers["access-control-request-private-network"] === "true") {
+    headers["access-control-allow-private-network"] = "true";
+  }
+  return headers;
+}
+
+/** Waits `ms`; false when the client went away or the server is closing meanwhile. */
+async function pause(ms, signal) {
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function write(res, chunk) {
+  return new Promise((resolve) => res.write(chunk, () => resolve()));
+}
+
+/** Sends the body in about ten pieces spread over `totalMs`, headers first. */
+async function writeSlowly(res, payload, totalMs, signal) {
+  res.flushHeaders();
+  const pieces = Math.max(1, Math.min(10, payload.length));
+  const size = Math.max(1, Math.ceil(payload.length / pieces));
+  for (let i = 0; i < pieces; i += 1) {
+    if (!(await pause(totalMs / pieces, signal))) return false;
+    const chunk = payload.subarray(i * size, (i + 1) * size);
+    if (chunk.length) await write(res, chunk);
+  }
+  return true;
+}
+
+/** A body to cut in half even when the normal answer has none (e.g. a 204). */
+function truncatable(resp) {
+  if (resp.body.length) return resp;
+  return { ...resp, status: resp.status === 204 ? 200 : resp.status, body: JSON.stringify({ jsonapi: { version: "1.0" }, meta: {} }) };
+}
+
+async function deliver(res, req, resp, fault, signal) {
+  if (res.destroyed) return;
+  const { truncate = false, slowBodyMs = 0 } = fault ?? {};
+  if (truncate) resp = truncatable(resp);
+  const body = Buffer.from(resp.body);
+  const hasBody = resp.status !== 204 && resp.status !== 304;
+  res.writeHead(resp.status, {
+    ...corsHeaders(req),
+    ...(hasBody && { "content-length": String(body.length) }),
+    ...resp.headers,
+  });
+  // A truncated response promises the full Content-Length but carries only half of it.
+  const payload = truncate ? body.subarray(0, Math.floor(body.length / 2)) : body;
+  if (slowBodyMs > 0) {
+    if (!(await writeSlowly(res, payload, slowBodyMs, signal))) return;
+  } else if (payload.length && hasBody) {
+    await write(res, payload);
+  }
+  if (truncate) res.destroy();
+  else res.end();
+}
+
+// =======================================================================================
+// Test controls over HTTP (/__mock/*)
+
+function parseJsonBody(req) {
+  try {
+    return JSON.parse(req.body || "{}");
+  } catch {
+    throw new TypeError("the body must be JSON");
+  }
+}
+
+const CONTROLS = {
+  "GET /__mock/stats": (req, mock) => json(200, mock.stats()),
+  "POST /__mock/reset": (req, mock) => {
+    mock.reset();
+    return json(200, { ok: true });
+  },
+  "POST /__mock/script": (req, mock) => {
+    const { route, faults } = parseJsonBody(req);
+    mock.script(route, faults);
+    return json(200, { ok: true });
+  },
+  "POST /__mock/config": (req, mock) => {
+    mock.configure(parseJsonBody(req));
+    return json(200, { ok: true });
+  },
+};
+const CONTROL_PATHS = new Set(Object.keys(CONTROLS).map((key) => key.split(" ")[1]));
+
+function runControl(control, req, mock) {
+  try {
+    return control(req, mock);
+  } catch (error) {
+    if (error instanceof TypeError) return json(400, { error: error.message });
+    throw error;
+  }
+}
+
+// =======================================================================================
+// Request pipeline
+
+function logLine(state, req, outcome) {
+  // Method, path and outcome only: headers, query strings and bodies may hold secrets.
+  if (!state.config.quiet) console.log(`${req.method} ${req.path} ${outcome}`);
+}
+
+function countRequest(state, req, route) {
+  if (route.name === "token" && req.method === "POST") state.counters.tokenRequests += 1;
+  if (isApiPath(req.path)) state.counters.apiRequests += 1;
+}
+
+/** Documented rate-limit headers on every API answer; the limit itself is not enforced. */
+function apiRateHeaders(state) {
+  const now = Date.now();
+  state.apiWindow.hit("api", now);
+  const used = state.apiWindow.live("api", now).length;
+  return { "x-ratelimit-limit": String(API_RATE_LIMIT), "x-ratelimit-remaining": String(Math.max(0, API_RATE_LIMIT - used)) };
+}
+
+/**
+ * The delivery faults that settle a request before any answer is built. Returns how the
+ * request ended ("aborted", "reset", "hang"), or null to go on and answer.
+ */
+async function interceptingFault(fault, req, signal) {
+  if (fault?.delayMs && !(await pause(fault.delayMs, signal))) return "aborted";
+  if (fault?.reset) {
+    req.socket.destroy();
+    return "reset";
+  }
+  if (fault?.hang) return "hang"; // the socket stays open until the client leaves or close()
+  return null;
+}
+
+/** The scripted response if the fault dictates one, otherwise the route's own answer. */
+function chooseResponse(route, req, state, fault) {
+  const scripted = fault && faultResponse(fault, {
+    style: route.style,
+    secret: route.name === "token" ? formParams(req).get("client_secret") : null,
+    token: bearerToken(req),
+    rateLimit: route.name === "token" ? state.config.tokenLimitPerHour : API_RATE_LIMIT,
+  });
+  const resp = scripted ?? runRoute(route, { req, state });
+  const status = fault && statusOverride(fault);
+  if (status !== undefined && status !== null) resp.status = status;
+  return resp;
+}
+
+async function answer(req, res, state, signal) {
+  const route = matchRoute(req.method, req.path);
+  countRequest(state, req, route);
+  const fault = state.faults.take(route.faults);
+  const ended = await interceptingFault(fault, req, signal);
+  if (ended) return logLine(state, req, ended);
+
+  const resp = chooseResponse(route, req, state, fault);
+  const rateHeaders = isApiPath(req.path) ? apiRateHeaders(state) : {};
+  resp.headers = { ...rateHeaders, ...resp.headers, ...fault?.headers };
+  await deliver(res, req, resp, fault, signal);
+  logLine(state, req, resp.status);
+}
+
+/** `mock`: { state, closing, controls } where controls is the public API object. */
+async function handle(raw, res, mock) {
+  const req = await readRequest(raw);
+  // Abort pending delays when the client leaves or the server closes.
+  const gone = new AbortController();
+  res.once("close", () => gone.abort());
+  const signal = AbortSignal.any([gone.signal, mock.closing.signal]);
+  const { state } = mock;
+  const isControl = CONTROL_PATHS.has(req.path);
+
+  if (req.method === "OPTIONS") {
+    // Preflights are answered for every path and never counted.
+    if (!isControl) state.record(req);
+    await deliver(res, req, noContent(), null, signal);
+    return logLine(state, req, 204);
+  }
+  if (isControl) {
+    const control = CONTROLS[`${req.method} ${req.path}`] ?? (() => json(405, { error: "method not allowed" }));
+    await deliver(res, req, runControl(control, req, mock.controls), null, signal);
+    return logLine(state, req, res.statusCode);
+  }
+  state.record(req);
+  await answer(req, res, state, signal);
+}
+
+function internalError(res, error) {
+  console.error(`mock: internal error: ${error?.message ?? error}`);
+  if (res.headersSent) return res.destroy();
+  res.writeHead(500, { "content-type": JSONAPI_TYPE, ...CORS });
+  res.end(JSON.stringify({ jsonapi: { version: "1.0" }, errors: [{ status: "500", detail: "Server Error" }] }));
+}
+
+// =======================================================================================
+// Public API
+
+/**
+ * Starts a mock server. Resolves to
+ * `{ url, port, server, close(), stats(), reset(), script(route, faults), configure(partial) }`.
+ */
+export async function startMock(options = {}) {
+  const { port = 0, host = "127.0.0.1", ...configOptions } = options;
+  const state = new MockState(applyConfig(defaultConfig(), configOptions));
+  const closing = new AbortController();
+  const sockets = new Set();
+  const server = http.createServer();
+  const controls = {
+    server,
+    stats: () => state.stats(),
+    reset: () => state.reset(),
+    script: (route, faults) => state.faults.add(route, faults),
+    configure: (partial) => state.configure(partial),
+    close: () => closeServer(server, sockets, closing),
+  };
+
+  server.on("request", (raw, res) => {
+    handle(raw, res, { state, closing, controls }).catch((error) => internalError(res, error));
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+
+  const actualPort = server.address().port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return Object.assign(controls, { url: `http://${urlHost}:${actualPort}`, port: actualPort });
+}
+
+/** Closes without waiting for clients: hanging and keep-alive sockets are destroyed. */
+function closeServer(server, sockets, closing) {
+  closing.abort();
+  const closed = new Promise((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  for (const socket of sockets) socket.destroy();
+  return closed;
+}
+
+// =======================================================================================
+// Command line
+
+function parsePort(argv) {
+  const index = argv.findIndex((a) => a === "--port" || a.startsWith("--port="));
+  if (index < 0) return DEFAULT_PORT;
+  const value = argv[index].includes("=") ? argv[index].split("=")[1] : argv[index + 1];
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`invalid --port value: ${value}`);
+  }
+  return port;
+}
+
+async function main(argv) {
+  const mock = await startMock({ port: parsePort(argv), quiet: false });
+  console.log(`Mock Ankorstore listening on ${mock.url}`);
+  console.log(`client id: ${DEMO_CLIENT_ID}  client secret: ${DEMO_CLIENT_SECRET}`);
+  const stop = () => mock.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+function isMainModule() {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
+  main(process.argv.slice(2)).catch((error) => {
+    console.error(`mock: ${error.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,134 @@
+// Builds pkg/, the npm package `ankorstore-client`, from the crate:
+//   wasm-pack (web target glue) → wasm-opt -Oz (npm binaryen) → one entry per runtime.
+// One .wasm and one glue file serve every runtime; only the few lines that load the wasm
+// differ (Node reads the file, workerd imports it as a module, browsers fetch it).
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "pkg");
+const stage = join(root, "target", "wasm-pack-out");
+const name = "ankorstore_client";
+
+function run(cmd, args, options = {}) {
+  execFileSync(cmd, args, { stdio: "inherit", cwd: root, ...options });
+}
+
+// 1. Compile and generate the glue (wasm-bindgen must match the crate's version: setup.sh).
+rmSync(stage, { recursive: true, force: true });
+run("wasm-pack", ["build", "--release", "--target", "web", "--out-dir", stage, "--out-name", name, "--no-pack"]);
+
+// 2. Optimise for size. Current Rust emits these wasm features; binaryen must accept them.
+const wasm = join(stage, `${name}_bg.wasm`);
+run(join(root, "node_modules", ".bin", "wasm-opt"), [
+  wasm, "-o", wasm, "-Oz",
+  "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+  "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals",
+  "--strip-debug", "--strip-producers",
+]);
+
+// 3. Assemble the package.
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+for (const file of [`${name}.js`, `${name}_bg.wasm`]) cpSync(join(stage, file), join(out, file));
+cpSync(join(stage, "snippets"), join(out, "snippets"), { recursive: true });
+
+function findFile(dir, wanted) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findFile(path, wanted);
+      if (found) return found;
+    } else if (entry.name === wanted) return path;
+  }
+  return null;
+}
+const errorModule = "./" + relative(out, findFile(join(out, "snippets"), "error.js")).replaceAll("\\", "/");
+
+const api = `export { AnkorstoreClient, exchangeCredentials, getMe } from "./${name}.js";
+export { AnkorstoreError } from "${errorModule}";
+`;
+const entries = {
+  // workerd cannot compile wasm from bytes: the module is imported (wrangler bundles it as a
+  // CompiledWasm module) and instantiated synchronously.
+  "workerd.mjs": `import wasmModule from "./${name}_bg.wasm";
+import { initSync } from "./${name}.js";
+initSync({ module: wasmModule });
+${api}`,
+  // Browsers (with or without a bundler) fetch the .wasm next to this module.
+  "browser.mjs": `import init from "./${name}.js";
+await init({ module_or_path: new URL("./${name}_bg.wasm", import.meta.url) });
+${api}`,
+  // Node ESM shares the CommonJS instance, so both entries have one AnkorstoreError class.
+  "node.mjs": `import cjs from "./node.cjs";
+export const { AnkorstoreClient, AnkorstoreError, exchangeCredentials, getMe } = cjs;
+`,
+};
+for (const [file, text] of Object.entries(entries)) writeFileSync(join(out, file), text);
+
+// Node CommonJS: the ESM glue bundled into one CommonJS file that reads the wasm
+// synchronously, so require() works and no init() is needed.
+const cjsSource = join(out, "node-entry.tmp.mjs");
+writeFileSync(cjsSource, `import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { initSync } from "./${name}.js";
+initSync({ module: readFileSync(join(__dirname, "${name}_bg.wasm")) });
+${api}`);
+await build({
+  entryPoints: [cjsSource], outfile: join(out, "node.cjs"), bundle: true, format: "cjs",
+  platform: "node", target: "node18", logLevel: "error",
+  // The glue's default loader (fetch relative to import.meta.url) is never called in Node.
+  logOverride: { "empty-import-meta": "silent" },
+});
+rmSync(cjsSource);
+
+// 4. Types: wasm-bindgen's declarations, less the loader functions users never call.
+const dts = readFileSync(join(stage, `${name}.d.ts`), "utf8");
+const cut = dts.indexOf("export type InitInput");
+const types = "// Types of the npm package ankorstore-client (generated from the Rust crate).\n" +
+  (cut >= 0 ? dts.slice(0, cut) : dts).replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/m, "").trimEnd() + "\n";
+writeFileSync(join(out, "index.d.ts"), types);
+writeFileSync(join(out, "index.d.cts"), types);
+
+// 5. package.json, README, LICENSE.
+const crate = readFileSync(join(root, "Cargo.toml"), "utf8");
+const field = (key) => crate.match(new RegExp(`^${key} = "(.*)"`, "m"))[1];
+const typed = (file) => ({ types: "./index.d.ts", default: file });
+const pkg = {
+  name: "ankorstore-client",
+  version: field("version"),
+  description: field("description"),
+  license: field("license"),
+  repository: { type: "git", url: `git+${field("repository")}.git` },
+  keywords: ["ankorstore", "oauth2", "client-credentials", "jsonapi", "wasm", "webassembly", "cloudflare-workers"],
+  type: "module",
+  main: "./node.cjs",
+  module: "./browser.mjs",
+  types: "./index.d.ts",
+  exports: {
+    ".": {
+      workerd: typed("./workerd.mjs"),
+      worker: typed("./workerd.mjs"),
+      browser: typed("./browser.mjs"),
+      node: {
+        import: typed("./node.mjs"),
+        require: { types: "./index.d.cts", default: "./node.cjs" },
+      },
+      import: typed("./browser.mjs"),
+      require: { types: "./index.d.cts", default: "./node.cjs" },
+      default: typed("./browser.mjs"),
+    },
+    "./package.json": "./package.json",
+  },
+  files: [`${name}.js`, `${name}_bg.wasm`, "snippets/", "browser.mjs", "workerd.mjs", "node.mjs", "node.cjs", "index.d.ts", "index.d.cts", "README.md", "LICENSE"],
+  sideEffects: ["./browser.mjs", "./workerd.mjs", "./node.mjs", "./node.cjs"],
+  engines: { node: ">=18" },
+};
+writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+for (const file of ["README.md", "LICENSE"]) if (existsSync(join(root, file))) cpSync(join(root, file), join(out, file));
+
+const size = readFileSync(join(out, `${name}_bg.wasm`)).length;
+console.log(`pkg/ built: ${name}_bg.wasm ${size} bytes`);

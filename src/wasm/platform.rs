@@ -1,0 +1,284 @@
+//! The core's [`Platform`] on JavaScript: the global `fetch` (Node ≥ 18, workerd and
+//! browsers alike), `setTimeout`, `AbortController`, and a user's `tokenStore` object.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use js_sys::{Function, Promise, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, Headers, RequestInit, RequestRedirect, Response};
+
+use crate::json::Json;
+use crate::platform::{Body, HttpRequest, HttpResponse, Platform, TransportError};
+
+use super::convert::to_json;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch`, called unbound so that no `window` is needed.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+}
+
+/// The JavaScript platform. It holds nothing: every resource is per call.
+#[derive(Clone, Copy, Default)]
+pub struct WebPlatform;
+
+/// A pending `setTimeout`, cleared when dropped: an abandoned timer neither fires nor keeps
+/// Node's event loop alive.
+struct Timer(JsValue);
+
+impl Timer {
+    fn start(callback: &Function, ms: f64) -> Timer {
+        Timer(set_timeout(callback, ms.max(0.0)))
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        clear_timeout(&self.0);
+    }
+}
+
+/// A future that resolves after `ms`.
+struct Sleep {
+    future: JsFuture,
+    _timer: Option<Timer>,
+}
+
+impl Sleep {
+    fn new(ms: f64) -> Sleep {
+        let mut timer = None;
+        let promise =
+            Promise::new(&mut |resolve, _reject| timer = Some(Timer::start(&resolve, ms)));
+        Sleep {
+            future: JsFuture::from(promise),
+            _timer: timer,
+        }
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.future).poll(cx).map(|_| ())
+    }
+}
+
+/// A listener on an `AbortSignal`, removed when dropped.
+struct Listener {
+    signal: AbortSignal,
+    callback: Function,
+}
+
+impl Listener {
+    fn new(signal: &AbortSignal, callback: Function) -> Listener {
+        let _ = signal.add_event_listener_with_callback("abort", &callback);
+        Listener {
+            signal: signal.clone(),
+            callback,
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self
+            .signal
+            .remove_event_listener_with_callback("abort", &self.callback);
+    }
+}
+
+/// A bound method of a JavaScript object (`obj.name.bind(obj)`), without a Rust closure.
+fn bound_method(object: &JsValue, name: &str) -> Option<Function> {
+    let method: Function = Reflect::get(object, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    Some(method.bind0(object))
+}
+
+/// Words for a failed fetch: the error's message and, in Node, its cause's code.
+fn describe(error: &JsValue) -> String {
+    let text = |v: &JsValue, key: &str| {
+        Reflect::get(v, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    let message = text(error, "message").unwrap_or_else(|| "fetch failed".into());
+    let cause = Reflect::get(error, &JsValue::from_str("cause")).unwrap_or(JsValue::UNDEFINED);
+    match text(&cause, "code").or_else(|| text(&cause, "message")) {
+        Some(detail) if !cause.is_undefined() => format!("{message} ({detail})"),
+        _ => message,
+    }
+}
+
+fn build_init(request: &HttpRequest, signal: &AbortSignal) -> Result<RequestInit, JsValue> {
+    let headers = Headers::new()?;
+    for (name, value) in &request.headers {
+        headers.append(name, value)?;
+    }
+    let init = RequestInit::new();
+    init.set_method(&request.method);
+    init.set_headers(&headers);
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    // Never follow a redirect: the credentials and the token must not travel elsewhere.
+    init.set_redirect(RequestRedirect::Manual);
+    init.set_signal(Some(signal));
+    Ok(init)
+}
+
+/// Sends and reads the whole body; every failure is a JavaScript value.
+async fn exchange(
+    request: &HttpRequest,
+    init: &RequestInit,
+) -> Result<(u16, Option<String>, String), JsValue> {
+    let response: Response = JsFuture::from(global_fetch(&request.url, init)?)
+        .await?
+        .dyn_into()?;
+    let retry_after = response.headers().get("retry-after").ok().flatten();
+    let text = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    Ok((response.status(), retry_after, text))
+}
+
+fn parse_body(text: &str) -> Body<JsValue> {
+    if text.trim().is_empty() {
+        return Body::Empty;
+    }
+    match JSON::parse(text) {
+        Ok(value) => Body::Json(value),
+        Err(_) => Body::NotJson,
+    }
+}
+
+impl Platform for WebPlatform {
+    type Signal = AbortSignal;
+    type Value = JsValue;
+    type Store = JsValue;
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+
+    async fn send(
+        &self,
+        request: &HttpRequest,
+        timeout_ms: f64,
+        signal: Option<&AbortSignal>,
+    ) -> Result<HttpResponse<JsValue>, TransportError> {
+        let network = |e: JsValue| TransportError::Network(describe(&e));
+        let controller = AbortController::new().map_err(network)?;
+        let abort = bound_method(&controller, "abort")
+            .ok_or_else(|| TransportError::Network("AbortController is unavailable".into()))?;
+        // The controller fires on the deadline or on the caller's signal, whichever is first.
+        let deadline = Timer::start(&abort, timeout_ms);
+        let _link = signal.map(|s| Listener::new(s, abort.clone()));
+        if signal.is_some_and(AbortSignal::aborted) {
+            return Err(TransportError::Aborted);
+        }
+        let init = build_init(request, &controller.signal()).map_err(network)?;
+        let outcome = exchange(request, &init).await;
+        drop(deadline);
+        match outcome {
+            Ok((status, retry_after, text)) => Ok(HttpResponse {
+                status,
+                retry_after,
+                body: parse_body(&text),
+            }),
+            Err(_) if signal.is_some_and(AbortSignal::aborted) => Err(TransportError::Aborted),
+            Err(_) if controller.signal().aborted() => Err(TransportError::Timeout),
+            Err(e) => Err(network(e)),
+        }
+    }
+
+    async fn sleep(&self, ms: f64) {
+        Sleep::new(ms).await
+    }
+
+    async fn aborted(&self, signal: &AbortSignal) {
+        if signal.aborted() {
+            return;
+        }
+        let mut resolve_fn = None;
+        let promise = Promise::new(&mut |resolve, _reject| resolve_fn = Some(resolve));
+        let _listener = resolve_fn.map(|resolve| Listener::new(signal, resolve));
+        let _ = JsFuture::from(promise).await;
+    }
+
+    fn is_aborted(&self, signal: &AbortSignal) -> bool {
+        signal.aborted()
+    }
+
+    fn spawn(&self, task: impl Future<Output = ()> + 'static) {
+        wasm_bindgen_futures::spawn_local(task);
+    }
+
+    fn to_json(&self, value: &JsValue) -> Json {
+        to_json(value)
+    }
+
+    fn member(&self, value: &JsValue, key: &str) -> Option<JsValue> {
+        if !value.is_object() {
+            return None;
+        }
+        Reflect::get(value, &JsValue::from_str(key)).ok()
+    }
+
+    async fn store_get(&self, store: &JsValue, key: &str) -> Result<Option<String>, ()> {
+        let value = call_store(store, "get", &[JsValue::from_str(key)]).await?;
+        if value.is_null() || value.is_undefined() {
+            return Ok(None);
+        }
+        value.as_string().map(Some).ok_or(())
+    }
+
+    async fn store_set(
+        &self,
+        store: &JsValue,
+        key: &str,
+        value: &str,
+        ttl_seconds: u32,
+    ) -> Result<(), ()> {
+        call_store(
+            store,
+            "set",
+            &[
+                JsValue::from_str(key),
+                JsValue::from_str(value),
+                JsValue::from(ttl_seconds),
+            ],
+        )
+        .await
+        .map(|_| ())
+    }
+}
+
+/// Calls `store[method](...args)` and awaits its result whether or not it is a promise;
+/// a throw or a rejection is `Err`.
+async fn call_store(store: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, ()> {
+    let function: Function = Reflect::get(store, &JsValue::from_str(method))
+        .map_err(|_| ())?
+        .dyn_into()
+        .map_err(|_| ())?;
+    let arguments: js_sys::Array = args.iter().collect();
+    let result = function.apply(store, &arguments).map_err(|_| ())?;
+    JsFuture::from(Promise::resolve(&result))
+        .await
+        .map_err(|_| ())
+}
