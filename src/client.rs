@@ -12,6 +12,7 @@ use crate::config::{ClientConfig, Endpoint};
 use crate::error::{Error, ErrorCode};
 use crate::flight::Flight;
 use crate::http::{abortable, send_with_retries, Received};
+use crate::num::Num;
 use crate::platform::{race, Either, Platform};
 use crate::redact::Redactor;
 use crate::token::AccessToken;
@@ -140,7 +141,7 @@ impl<P: Platform> Client<P> {
             if state.endpoint_blocked_until > now {
                 let wait = seconds_left(state.endpoint_blocked_until, now);
                 return Err(Error::rate_limited(
-                    format!("The token endpoint answered 429 (it allows 60 token requests an hour); no token is requested for another {wait} s"),
+                    format!("The token endpoint answered 429 (it allows 60 token requests an hour); no token is requested for another {} s", Num(wait)),
                     None,
                     wait,
                 ));
@@ -149,7 +150,7 @@ impl<P: Platform> Client<P> {
                 let wait = seconds_left(state.cooldown_until, now);
                 return Err(Error::new(
                     ErrorCode::Unauthenticated,
-                    format!("The API refused a freshly issued access token (401): the client may have been revoked or may lack access. To protect the token budget (60 token requests an hour) no new token is requested for another {wait} s; call invalidateToken() to try again sooner"),
+                    format!("The API refused a freshly issued access token (401): the client may have been revoked or may lack access. To protect the token budget (60 token requests an hour) no new token is requested for another {} s; call invalidateToken() to try again sooner", Num(wait)),
                 ));
             }
             match &state.in_flight {

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, ErrorCode};
 use crate::json::Json;
+use crate::num::Num;
 use crate::redact::Redactor;
 use crate::secret::Secret;
 use crate::url::BaseUrl;
@@ -95,8 +96,9 @@ fn number_option(options: &Json, name: &str, positive: bool) -> Result<Option<f6
             Ok(Some(*n))
         }
         Some(Json::Number(n)) => Err(invalid(format!(
-            "options.{name} must be a finite {} number, got {n}",
-            if positive { "positive" } else { "non-negative" }
+            "options.{name} must be a finite {} number, got {}",
+            if positive { "positive" } else { "non-negative" },
+            Num(*n)
         ))),
         Some(other) => Err(invalid(format!(
             "options.{name} must be a number, not {}",
@@ -132,7 +134,8 @@ impl Endpoint {
             Some(n) if n.fract() == 0.0 && n <= 100.0 => n as u32,
             Some(n) => {
                 return Err(invalid(format!(
-                    "options.maxRetries must be a whole number from 0 to 100, got {n}"
+                    "options.maxRetries must be a whole number from 0 to 100, got {}",
+                    Num(n)
                 )))
             }
         };

@@ -1,6 +1,7 @@
 //! Typed errors and the mapping from HTTP answers to the error codes of the public API.
 
 use crate::json::Json;
+use crate::num::Num;
 use crate::redact::Redactor;
 
 /// The `code` of an `AnkorstoreError`.
@@ -135,7 +136,7 @@ pub fn json_api_errors(body: Option<&Json>) -> Option<Vec<Json>> {
                         members.push((key.to_string(), Json::String(s.clone())))
                     }
                     Some(Json::Number(n)) if n.is_finite() => {
-                        members.push((key.to_string(), Json::String(format!("{n}"))))
+                        members.push((key.to_string(), Json::String(Num(*n).to_string())))
                     }
                     _ => {}
                 }
@@ -199,7 +200,7 @@ pub fn api_error(
         429 => {
             let wait = retry_after.unwrap_or(1.0);
             let mut e = Error::rate_limited(
-                format!("{method} {path} was rate limited (429){said}. Retry in {wait} s"),
+                format!("{method} {path} was rate limited (429){said}. Retry in {} s", Num(wait)),
                 Some(status),
                 wait,
             );
@@ -249,7 +250,7 @@ pub fn token_error(status: u16, body: Option<&Json>, retry_after: Option<f64>) -
         429 => {
             let wait = retry_after.unwrap_or(1.0);
             let mut e = Error::rate_limited(
-                format!("The token endpoint is rate limited (429; it allows 60 token requests an hour). Retry in {wait} s"),
+                format!("The token endpoint is rate limited (429; it allows 60 token requests an hour). Retry in {} s", Num(wait)),
                 Some(status),
                 wait,
             );

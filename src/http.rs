@@ -6,6 +6,7 @@ use std::future::Future;
 use crate::config::Endpoint;
 use crate::error::{Error, ErrorCode};
 use crate::json::Json;
+use crate::num::Num;
 use crate::platform::{race, Body, Either, HttpRequest, HttpResponse, Platform, TransportError};
 use crate::retry::{decide, parse_retry_after, Attempt, Decision};
 
@@ -115,7 +116,7 @@ pub async fn send_with_retries<P: Platform>(
                     )),
                     Err(TransportError::Timeout) => Err(Error::new(
                         ErrorCode::Timeout,
-                        format!("{origin} did not answer within {} ms{tries}. Try again later or raise timeoutMs", endpoint.timeout_ms),
+                        format!("{origin} did not answer within {} ms{tries}. Try again later or raise timeoutMs", Num(endpoint.timeout_ms)),
                     )),
                     Err(TransportError::Aborted) => Err(aborted_error()),
                 };

@@ -18,6 +18,7 @@ pub mod flight;
 pub mod form;
 pub mod http;
 pub mod json;
+pub mod num;
 pub mod platform;
 pub mod redact;
 pub mod retry;

@@ -37,11 +37,13 @@ impl Redactor {
         let json = json_escape(credential);
         for variant in [credential.to_string(), form, query, lower, json] {
             if !self.needles.contains(&variant) {
-                self.needles.push(variant);
+                // Longest first, so a credential is cut whole before any shorter one inside
+                // it. (An insertion, not a sort: the sort routines cost kilobytes of wasm.)
+                let at = self.needles.iter().position(|n| n.len() < variant.len());
+                self.needles
+                    .insert(at.unwrap_or(self.needles.len()), variant);
             }
         }
-        // Longest first, so a credential is cut whole before any shorter one inside it.
-        self.needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
     }
 
     /// A copy of this redactor that also knows `credential`.

@@ -70,7 +70,8 @@ pub fn parse_retry_after(header: Option<&str>, now_ms: f64) -> f64 {
         return 1.0;
     };
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<f64>().unwrap_or(1.0);
+        // More than a billion seconds is "never" for a client: cap instead of parsing floats.
+        return value.parse::<u32>().map_or(1e9, |s| f64::from(s).min(1e9));
     }
     match parse_http_date(value) {
         Some(at_ms) => ((at_ms - now_ms) / 1000.0).ceil().max(0.0),

@@ -1,6 +1,7 @@
 //! Access tokens: validation of token responses, expiry, and the token store format.
 
 use crate::json::Json;
+use crate::num::{parse_decimal, Num};
 use crate::secret::Secret;
 
 /// An OAuth2 access token (`AccessToken` in the public API).
@@ -76,8 +77,8 @@ impl AccessToken {
     pub fn to_store_value(&self) -> String {
         format!(
             "{STORE_PREFIX} {} {} {} {}",
-            self.expires_at,
-            self.expires_in,
+            Num(self.expires_at),
+            Num(self.expires_in),
             self.token_type,
             self.access_token.expose()
         )
@@ -89,8 +90,8 @@ impl AccessToken {
         if parts.next()? != STORE_PREFIX {
             return None;
         }
-        let expires_at: f64 = parts.next()?.parse().ok()?;
-        let expires_in: f64 = parts.next()?.parse().ok()?;
+        let expires_at = parse_decimal(parts.next()?)?;
+        let expires_in = parse_decimal(parts.next()?)?;
         let token_type = parts.next()?;
         let access_token = parts.next()?;
         let valid = expires_at.is_finite()

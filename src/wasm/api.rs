@@ -2,6 +2,7 @@
 //! translation only.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use js_sys::{Array, Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
@@ -17,11 +18,13 @@ use crate::error::{Error, ErrorCode};
 use super::convert::{error_to_js, to_json, token_to_js};
 use super::platform::WebPlatform;
 
-/// A promise of `fut`, rejected with an `AnkorstoreError` on error.
-fn promise<F>(fut: F) -> Promise
-where
-    F: Future<Output = Result<JsValue, Error>> + 'static,
-{
+/// A promise of `fut`, rejected with an `AnkorstoreError` on error. The future is boxed so
+/// that every export shares one instance of the promise machinery (a few KB of wasm each).
+fn promise(fut: impl Future<Output = Result<JsValue, Error>> + 'static) -> Promise {
+    settle(Box::pin(fut))
+}
+
+fn settle(fut: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> Promise {
     future_to_promise(async move { fut.await.map_err(|e| error_to_js(&e)) })
 }
 
@@ -276,7 +279,7 @@ pub fn get_me_js(
         return rejected(invalid_argument("accessToken must be a string"));
     };
     let read = check_options(&options, "options")
-        .and_then(|_| Endpoint::from_options(&to_json(&options)).map_err(|e| e))
+        .and_then(|_| Endpoint::from_options(&to_json(&options)))
         .and_then(|endpoint| Ok((endpoint, read_signal(&options)?)));
     let (endpoint, signal) = match read {
         Ok(read) => read,
