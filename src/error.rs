@@ -193,7 +193,7 @@ pub fn api_error(
     let (code, message) = match status {
         401 => (
             ErrorCode::Unauthenticated,
-            format!("{method} {path} was refused with 401 even with a fresh access token{said}. The client may have been revoked or may lack access to this API"),
+            format!("{method} {path} refused the access token (401){said}. The token is invalid or expired, or the client has been revoked or lacks access to this API"),
         ),
         403 => (ErrorCode::Forbidden, format!("{method} {path} is forbidden (403){said}. The client's account lacks access to this resource")),
         404 => (ErrorCode::NotFound, format!("{method} {path} was not found (404){said}")),
