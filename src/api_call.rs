@@ -103,7 +103,10 @@ pub fn prepare_request(base: &BaseUrl, call: &ApiRequest) -> Result<PreparedCall
             )));
         }
         // fetch refuses these with a TypeError that would look like a network failure.
-        if value.chars().any(|c| c == '\r' || c == '\n' || c == '\0' || c as u32 > 0xff) {
+        if value
+            .chars()
+            .any(|c| c == '\r' || c == '\n' || c == '\0' || c as u32 > 0xff)
+        {
             return Err(invalid_argument(format!(
                 "the value of header {name} contains a line break, NUL or a character beyond Latin-1"
             )));

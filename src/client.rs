@@ -29,7 +29,34 @@ const REFUSED_MEMORY: usize = 32;
 /// How many recent tokens are cut out of error messages.
 const TOKEN_MEMORY: usize = 8;
 
+/// How long a store lock is held at most (a token request with its retries normally takes
+/// far less; an expired lock lets another process take over).
+pub const LOCK_TTL_MS: f64 = 10_000.0;
+/// How long a client waits for the lock holder's token before asking the endpoint itself.
+pub const LOCK_WAIT_MS: f64 = 12_000.0;
+
 type TokenFlight = Flight<Result<AccessToken, Error>>;
+
+/// Where a token came from.
+enum Source {
+    Store,
+    Fetched { locked: bool },
+}
+
+/// The answer of a store's `lock()`.
+enum Lock {
+    Taken,
+    HeldElsewhere,
+    /// No `lock` method, an error, or no answer in time: proceed without the lock.
+    Unavailable,
+}
+
+/// How waiting for another process's token ended.
+enum Waited {
+    Token(AccessToken),
+    LockTaken,
+    GaveUp,
+}
 
 /// Mutable state of the token cache.
 #[derive(Default)]
@@ -168,12 +195,13 @@ impl<P: Platform> Client<P> {
     }
 
     /// The background half of a token refresh: obtains a token, lands it for every waiter,
-    /// then writes it to the store.
+    /// then writes it to the store (and releases the store's lock, if this client took it).
     async fn refresh(self, flight: Rc<TokenFlight>) {
-        let (result, from_store) = match self.token_from_store().await {
-            Some(token) => (Ok(token), true),
-            None => (self.request_token().await, false),
-        };
+        let obtained = self.obtain().await;
+        let result = obtained
+            .as_ref()
+            .map(|(token, _)| token.clone())
+            .map_err(Clone::clone);
         {
             let mut state = self.shared.state.borrow_mut();
             state.in_flight = None;
@@ -188,15 +216,99 @@ impl<P: Platform> Client<P> {
                 }
             }
         }
-        flight.land(result.clone());
-        if let (Ok(token), false, Some(store)) = (&result, from_store, &self.shared.store) {
+        flight.land(result);
+        if let (Ok((token, Source::Fetched { locked })), Some(store)) =
+            (&obtained, &self.shared.store)
+        {
             let platform = &self.shared.platform;
             let ttl = token.ttl_seconds(platform.now_ms());
             let value = token.to_store_value();
             let write = platform.store_set(store, &self.shared.store_key, &value, ttl);
             // A slow store is abandoned, never awaited for ever.
             let _ = race(write, platform.sleep(STORE_TIMEOUT_MS)).await;
+            if *locked {
+                self.unlock().await;
+            }
         }
+    }
+
+    /// A token from the store, or from the token endpoint. With a store that can lock, only
+    /// the holder of the lock asks the endpoint; the others wait for its token in the store.
+    async fn obtain(&self) -> Result<(AccessToken, Source), Error> {
+        if let Some(token) = self.token_from_store().await {
+            return Ok((token, Source::Store));
+        }
+        let mut locked = false;
+        match self.take_lock().await {
+            Lock::Taken => locked = true,
+            Lock::HeldElsewhere => match self.wait_for_holder().await {
+                Waited::Token(token) => return Ok((token, Source::Store)),
+                Waited::LockTaken => locked = true,
+                Waited::GaveUp => {}
+            },
+            Lock::Unavailable => {}
+        }
+        let result = self.request_token().await;
+        if result.is_err() && locked {
+            // Let the next waiter try at once rather than after the lock expires.
+            self.unlock().await;
+        }
+        result.map(|token| (token, Source::Fetched { locked }))
+    }
+
+    fn lock_key(&self) -> String {
+        format!("{}/lock", self.shared.store_key)
+    }
+
+    async fn take_lock(&self) -> Lock {
+        let (Some(store), platform) = (&self.shared.store, &self.shared.platform) else {
+            return Lock::Unavailable;
+        };
+        let key = self.lock_key();
+        match race(
+            platform.store_lock(store, &key, LOCK_TTL_MS),
+            platform.sleep(STORE_TIMEOUT_MS),
+        )
+        .await
+        {
+            Either::Left(Ok(Some(true))) => Lock::Taken,
+            Either::Left(Ok(Some(false))) => Lock::HeldElsewhere,
+            _ => Lock::Unavailable,
+        }
+    }
+
+    async fn unlock(&self) {
+        if let Some(store) = &self.shared.store {
+            let platform = &self.shared.platform;
+            let key = self.lock_key();
+            let _ = race(
+                platform.store_unlock(store, &key),
+                platform.sleep(STORE_TIMEOUT_MS),
+            )
+            .await;
+        }
+    }
+
+    /// Another process holds the lock: poll the store for its token (50 ms, doubling to
+    /// 1 s), taking the lock over if it is released without a token, for at most
+    /// `LOCK_WAIT_MS`.
+    async fn wait_for_holder(&self) -> Waited {
+        let platform = &self.shared.platform;
+        let deadline = platform.now_ms() + LOCK_WAIT_MS;
+        let mut pause = 50.0;
+        while platform.now_ms() < deadline {
+            platform.sleep(pause).await;
+            pause = (pause * 2.0).min(1_000.0);
+            if let Some(token) = self.token_from_store().await {
+                return Waited::Token(token);
+            }
+            match self.take_lock().await {
+                Lock::Taken => return Waited::LockTaken,
+                Lock::HeldElsewhere => {}
+                Lock::Unavailable => return Waited::GaveUp,
+            }
+        }
+        Waited::GaveUp
     }
 
     /// A fresh token from the store, if it has one this client may use.

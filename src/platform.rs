@@ -92,6 +92,16 @@ pub trait Platform: 'static {
     /// `store.get(key)`: `Ok(None)` for a miss, `Err` when the store failed or answered
     /// something that is not a string.
     async fn store_get(&self, store: &Self::Store, key: &str) -> Result<Option<String>, ()>;
+    /// `store.lock(key, ttlMs)`: `Ok(Some(taken))`, or `Ok(None)` when the store has no
+    /// `lock` method.
+    async fn store_lock(
+        &self,
+        store: &Self::Store,
+        key: &str,
+        ttl_ms: f64,
+    ) -> Result<Option<bool>, ()>;
+    /// `store.unlock(key)`, when the store has such a method.
+    async fn store_unlock(&self, store: &Self::Store, key: &str) -> Result<(), ()>;
     /// `store.set(key, value, ttlSeconds)`.
     async fn store_set(
         &self,

@@ -248,6 +248,39 @@ impl Platform for WebPlatform {
         value.as_string().map(Some).ok_or(())
     }
 
+    async fn store_lock(
+        &self,
+        store: &JsValue,
+        key: &str,
+        ttl_ms: f64,
+    ) -> Result<Option<bool>, ()> {
+        if !Reflect::get(store, &JsValue::from_str("lock"))
+            .map_err(|_| ())?
+            .is_function()
+        {
+            return Ok(None);
+        }
+        let taken = call_store(
+            store,
+            "lock",
+            &[JsValue::from_str(key), JsValue::from_f64(ttl_ms)],
+        )
+        .await?;
+        Ok(Some(taken.as_bool() == Some(true)))
+    }
+
+    async fn store_unlock(&self, store: &JsValue, key: &str) -> Result<(), ()> {
+        if !Reflect::get(store, &JsValue::from_str("unlock"))
+            .map_err(|_| ())?
+            .is_function()
+        {
+            return Ok(());
+        }
+        call_store(store, "unlock", &[JsValue::from_str(key)])
+            .await
+            .map(|_| ())
+    }
+
     async fn store_set(
         &self,
         store: &JsValue,

@@ -64,6 +64,14 @@ export interface User {
 export interface TokenStore {
   get(key: string): Promise<string | null | undefined> | string | null | undefined;
   set(key: string, value: string, ttlSeconds: number): Promise<void> | void;
+  /**
+   * Optional: take a short exclusive lock (resolve true when taken, false when someone else
+   * holds it). With it, only one client of a fleet asks for a token while the others wait
+   * for it in the store.
+   */
+  lock?(key: string, ttlMs: number): Promise<boolean> | boolean;
+  /** Optional: release a lock taken with lock(). */
+  unlock?(key: string): Promise<void> | void;
 }
 
 export interface MeOptions {
