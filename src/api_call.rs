@@ -242,7 +242,7 @@ pub fn answer_error<P: Platform>(
     )
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::json::j;

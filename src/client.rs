@@ -17,6 +17,7 @@ use crate::platform::{race, Either, Platform};
 use crate::redact::Redactor;
 use crate::token::AccessToken;
 use crate::token_endpoint::fetch_token;
+use crate::url::encode_query_component;
 
 /// How long a token store may take to answer before it is ignored for that call.
 pub const STORE_TIMEOUT_MS: f64 = 2_000.0;
@@ -67,12 +68,37 @@ struct TokenState {
     refused: VecDeque<String>,
     /// Tokens recently held, to redact them from server text.
     recent: VecDeque<String>,
-    /// Tokens refused in a row with no success in between.
-    refused_streak: u32,
+    /// A token was refused since the API last accepted one: tokens obtained now are
+    /// replacements.
+    refusal_pending: bool,
+    /// Tokens obtained to replace a refused one.
+    replacements: VecDeque<String>,
+    /// Cool-downs since the API last accepted a token (each one twice as long).
+    cooldowns: u32,
     /// Until then, no token is requested (the API refused a replacement token).
     cooldown_until: f64,
     /// Until then, the token endpoint is not asked (it answered 429).
     endpoint_blocked_until: f64,
+}
+
+impl TokenState {
+    fn reset_guard(&mut self) {
+        self.refusal_pending = false;
+        self.replacements.clear();
+        self.cooldowns = 0;
+        self.cooldown_until = 0.0;
+    }
+}
+
+/// Adds `token` to a bounded list (oldest out first), once.
+fn remember(list: &mut VecDeque<String>, token: &str, capacity: usize) {
+    if list.iter().any(|t| t == token) {
+        return;
+    }
+    if list.len() == capacity {
+        list.pop_front();
+    }
+    list.push_back(token.to_string());
 }
 
 struct Shared<P: Platform> {
@@ -99,12 +125,17 @@ impl<P: Platform> Clone for Client<P> {
 /// The key under which a token store keeps the token of these options: base URL, client
 /// id and scope, never the secret.
 pub fn store_key(config: &ClientConfig) -> String {
-    format!(
-        "ankorstore-client/token/v1/{}/{}/{}",
-        config.endpoint.base_url.as_string(),
-        config.credentials.client_id,
-        config.credentials.scope
-    )
+    // Each part percent-encoded, so that no two (base URL, id, scope) share a key.
+    let mut key = String::from("ankorstore-client/token/v1");
+    for part in [
+        config.endpoint.base_url.as_string().as_str(),
+        &config.credentials.client_id,
+        &config.credentials.scope,
+    ] {
+        key.push('/');
+        encode_query_component(part, &mut key);
+    }
+    key
 }
 
 fn seconds_left(until: f64, now: f64) -> f64 {
@@ -165,21 +196,6 @@ impl<P: Platform> Client<P> {
                     return Ok(token.clone());
                 }
             }
-            if state.endpoint_blocked_until > now {
-                let wait = seconds_left(state.endpoint_blocked_until, now);
-                return Err(Error::rate_limited(
-                    format!("The token endpoint answered 429 (it allows 60 token requests an hour); no token is requested for another {} s", Num(wait)),
-                    None,
-                    wait,
-                ));
-            }
-            if state.cooldown_until > now {
-                let wait = seconds_left(state.cooldown_until, now);
-                return Err(Error::new(
-                    ErrorCode::Unauthenticated,
-                    format!("The API refused a freshly issued access token (401): the client may have been revoked or may lack access. To protect the token budget (60 token requests an hour) no new token is requested for another {} s; call invalidateToken() to try again sooner", Num(wait)),
-                ));
-            }
             match &state.in_flight {
                 Some(flight) => Rc::clone(flight),
                 None => {
@@ -208,12 +224,11 @@ impl<P: Platform> Client<P> {
             if let Ok(token) = &result {
                 state.cached = Some(token.clone());
                 let raw = token.access_token.expose().to_string();
-                if !state.recent.contains(&raw) {
-                    if state.recent.len() == TOKEN_MEMORY {
-                        state.recent.pop_front();
-                    }
-                    state.recent.push_back(raw);
+                if state.refusal_pending {
+                    // Obtained to replace a refused token: if it is refused too, cool down.
+                    remember(&mut state.replacements, &raw, TOKEN_MEMORY);
                 }
+                remember(&mut state.recent, &raw, TOKEN_MEMORY);
             }
         }
         flight.land(result);
@@ -232,11 +247,38 @@ impl<P: Platform> Client<P> {
         }
     }
 
+    /// Why no token may be requested now, if so: the token endpoint answered 429, or the
+    /// token budget guard is cooling down.
+    fn request_refused(&self) -> Option<Error> {
+        let state = self.shared.state.borrow();
+        let now = self.shared.platform.now_ms();
+        if state.endpoint_blocked_until > now {
+            let wait = seconds_left(state.endpoint_blocked_until, now);
+            return Some(Error::rate_limited(
+                format!("The token endpoint answered 429 (it allows 60 token requests an hour); no token is requested for another {} s", Num(wait)),
+                None,
+                wait,
+            ));
+        }
+        if state.cooldown_until > now {
+            let wait = seconds_left(state.cooldown_until, now);
+            return Some(Error::new(
+                ErrorCode::Unauthenticated,
+                format!("The API refused a freshly issued access token (401): the client may have been revoked or may lack access. To protect the token budget (60 token requests an hour) no new token is requested for another {} s; call invalidateToken() to try again sooner", Num(wait)),
+            ));
+        }
+        None
+    }
+
     /// A token from the store, or from the token endpoint. With a store that can lock, only
     /// the holder of the lock asks the endpoint; the others wait for its token in the store.
+    /// The store is read even while requests are refused: reading it costs no token request.
     async fn obtain(&self) -> Result<(AccessToken, Source), Error> {
         if let Some(token) = self.token_from_store().await {
             return Ok((token, Source::Store));
+        }
+        if let Some(refusal) = self.request_refused() {
+            return Err(refusal);
         }
         let mut locked = false;
         match self.take_lock().await {
@@ -359,10 +401,7 @@ impl<P: Platform> Client<P> {
         if state.refused.iter().any(|t| t == raw) {
             return;
         }
-        if state.refused.len() == REFUSED_MEMORY {
-            state.refused.pop_front();
-        }
-        state.refused.push_back(raw.to_string());
+        remember(&mut state.refused, raw, REFUSED_MEMORY);
         if state
             .cached
             .as_ref()
@@ -370,9 +409,10 @@ impl<P: Platform> Client<P> {
         {
             state.cached = None;
         }
-        state.refused_streak += 1;
-        if state.refused_streak >= 2 {
-            let growth = 2f64.powi((state.refused_streak - 2).min(16) as i32);
+        state.refusal_pending = true;
+        if state.replacements.iter().any(|t| t == raw) {
+            let growth = 2f64.powi(state.cooldowns.min(16) as i32);
+            state.cooldowns += 1;
             let seconds = (COOLDOWN_BASE_S * growth).min(COOLDOWN_CAP_S);
             state.cooldown_until = self.shared.platform.now_ms() + seconds * 1000.0;
         }
@@ -380,9 +420,7 @@ impl<P: Platform> Client<P> {
 
     /// The API accepted a token: the guard relaxes.
     fn token_accepted(&self) {
-        let mut state = self.shared.state.borrow_mut();
-        state.refused_streak = 0;
-        state.cooldown_until = 0.0;
+        self.shared.state.borrow_mut().reset_guard();
     }
 
     /// Drops the cached token (it will not be reused, even from a store) and resets the
@@ -390,16 +428,13 @@ impl<P: Platform> Client<P> {
     pub fn invalidate_token(&self) {
         let mut state = self.shared.state.borrow_mut();
         if let Some(token) = state.cached.take() {
-            let raw = token.access_token.expose().to_string();
-            if !state.refused.contains(&raw) {
-                if state.refused.len() == REFUSED_MEMORY {
-                    state.refused.pop_front();
-                }
-                state.refused.push_back(raw);
-            }
+            remember(
+                &mut state.refused,
+                token.access_token.expose(),
+                REFUSED_MEMORY,
+            );
         }
-        state.refused_streak = 0;
-        state.cooldown_until = 0.0;
+        state.reset_guard();
     }
 
     /// Sends an authenticated call: a 401 invalidates the token used, fetches a new one and

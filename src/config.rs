@@ -196,7 +196,7 @@ impl ClientConfig {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::json::j;

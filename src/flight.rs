@@ -68,7 +68,7 @@ impl<T: Clone> Future for Wait<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use futures::executor::LocalPool;

@@ -48,7 +48,7 @@ pub fn token_request_body(credentials: &Credentials) -> String {
     ])
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::secret::Secret;

@@ -85,7 +85,7 @@ impl Json {
 }
 
 /// Builds a [`Json`] from `serde_json` in native tests.
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub fn from_serde(v: &serde_json::Value) -> Json {
     use serde_json::Value;
     match v {
@@ -101,12 +101,12 @@ pub fn from_serde(v: &serde_json::Value) -> Json {
 }
 
 /// Shorthand for native tests: `j(r#"{"a":1}"#)`.
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub fn j(text: &str) -> Json {
     from_serde(&serde_json::from_str(text).expect("test JSON"))
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -66,7 +66,7 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
     Some(value)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

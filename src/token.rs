@@ -110,7 +110,7 @@ impl AccessToken {
 
 const STORE_PREFIX: &str = "ankorstore-token/1";
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::json::j;

@@ -231,7 +231,7 @@ pub fn append_query(url: &mut String, pairs: &[(String, String)]) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
