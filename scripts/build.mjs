@@ -89,7 +89,11 @@ rmSync(cjsSource);
 const dts = readFileSync(join(stage, `${name}.d.ts`), "utf8");
 const cut = dts.indexOf("export type InitInput");
 const types = "// Types of the npm package ankorstore-client (generated from the Rust crate).\n" +
-  (cut >= 0 ? dts.slice(0, cut) : dts).replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/m, "").trimEnd() + "\n";
+  (cut >= 0 ? dts.slice(0, cut) : dts)
+    .replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/m, "")
+    // Declaring it would require lib "esnext.disposable" from every TypeScript consumer.
+    .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, "")
+    .trimEnd() + "\n";
 writeFileSync(join(out, "index.d.ts"), types);
 writeFileSync(join(out, "index.d.cts"), types);
 

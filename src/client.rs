@@ -36,7 +36,7 @@ pub const LOCK_TTL_MS: f64 = 10_000.0;
 /// How long a client waits for the lock holder's token before asking the endpoint itself.
 pub const LOCK_WAIT_MS: f64 = 12_000.0;
 
-type TokenFlight = Flight<Result<AccessToken, Error>>;
+type TokenFlight<E> = Flight<Result<AccessToken, Error>, E>;
 
 /// Where a token came from.
 enum Source {
@@ -60,10 +60,9 @@ enum Waited {
 }
 
 /// Mutable state of the token cache.
-#[derive(Default)]
-struct TokenState {
+struct TokenState<E> {
     cached: Option<AccessToken>,
-    in_flight: Option<Rc<TokenFlight>>,
+    in_flight: Option<Rc<TokenFlight<E>>>,
     /// Tokens the API refused, or the user invalidated: never used again.
     refused: VecDeque<String>,
     /// Tokens recently held, to redact them from server text.
@@ -81,7 +80,23 @@ struct TokenState {
     endpoint_blocked_until: f64,
 }
 
-impl TokenState {
+impl<E> Default for TokenState<E> {
+    fn default() -> Self {
+        TokenState {
+            cached: None,
+            in_flight: None,
+            refused: VecDeque::new(),
+            recent: VecDeque::new(),
+            refusal_pending: false,
+            replacements: VecDeque::new(),
+            cooldowns: 0,
+            cooldown_until: 0.0,
+            endpoint_blocked_until: 0.0,
+        }
+    }
+}
+
+impl<E> TokenState<E> {
     fn reset_guard(&mut self) {
         self.refusal_pending = false;
         self.replacements.clear();
@@ -106,7 +121,7 @@ struct Shared<P: Platform> {
     config: ClientConfig,
     store: Option<P::Store>,
     store_key: String,
-    state: RefCell<TokenState>,
+    state: RefCell<TokenState<P::Event>>,
 }
 
 /// An Ankorstore client (`AnkorstoreClient`). Cloning shares the same token cache.
@@ -199,7 +214,7 @@ impl<P: Platform> Client<P> {
             match &state.in_flight {
                 Some(flight) => Rc::clone(flight),
                 None => {
-                    let flight = Flight::new();
+                    let flight = Flight::new(platform.new_event());
                     state.in_flight = Some(Rc::clone(&flight));
                     drop(state);
                     platform.spawn(self.clone().refresh(Rc::clone(&flight)));
@@ -207,12 +222,23 @@ impl<P: Platform> Client<P> {
                 }
             }
         };
-        abortable(platform, flight.wait(), signal).await?
+        let landed = async {
+            platform.wait_event(flight.event()).await;
+            flight.result()
+        };
+        abortable(platform, landed, signal)
+            .await?
+            .unwrap_or_else(|| {
+                Err(Error::new(
+                    ErrorCode::Network,
+                    "The token request ended without a result",
+                ))
+            })
     }
 
     /// The background half of a token refresh: obtains a token, lands it for every waiter,
     /// then writes it to the store (and releases the store's lock, if this client took it).
-    async fn refresh(self, flight: Rc<TokenFlight>) {
+    async fn refresh(self, flight: Rc<TokenFlight<P::Event>>) {
         let obtained = self.obtain().await;
         let result = obtained
             .as_ref()
@@ -232,6 +258,7 @@ impl<P: Platform> Client<P> {
             }
         }
         flight.land(result);
+        self.shared.platform.fire(flight.event());
         if let (Ok((token, Source::Fetched { locked })), Some(store)) =
             (&obtained, &self.shared.store)
         {

@@ -65,6 +65,16 @@ pub trait Platform: 'static {
     /// A shared token cache.
     type Store: 'static;
 
+    /// A one-shot event that tasks can wait for (how waiters of a shared token request are
+    /// resumed, each in its own context: see [`crate::flight`]).
+    type Event: 'static;
+
+    /// A new event that has not fired.
+    fn new_event(&self) -> Self::Event;
+    /// Fires `event`: every waiter resumes.
+    fn fire(&self, event: &Self::Event);
+    /// Resolves once `event` has fired (at once if it already has).
+    async fn wait_event(&self, event: &Self::Event);
     /// Milliseconds since the epoch.
     fn now_ms(&self) -> f64;
     /// A number in `[0, 1)`.

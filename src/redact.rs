@@ -5,7 +5,7 @@
 //! [`Redactor`] that knows the secret and the tokens in play, in every encoding they may have
 //! travelled in, and also masks anything shaped like a bearer token or a JWT.
 
-use crate::form::encode_component;
+use crate::form::{encode_component, push_percent};
 use crate::url::encode_query_component;
 
 /// What replaces a credential.
@@ -34,8 +34,20 @@ impl Redactor {
         let mut query = String::new();
         encode_query_component(credential, &mut query);
         let lower = lower_hex_escapes(&query);
+        let uri = encode_uri(credential);
+        let url_query = encode_url_query(credential);
+        let uri_lower = lower_hex_escapes(&uri);
         let json = json_escape(credential);
-        for variant in [credential.to_string(), form, query, lower, json] {
+        for variant in [
+            credential.to_string(),
+            form,
+            query,
+            lower,
+            uri,
+            uri_lower,
+            url_query,
+            json,
+        ] {
             if !self.needles.contains(&variant) {
                 // Longest first, so a credential is cut whole before any shorter one inside
                 // it. (An insertion, not a sort: the sort routines cost kilobytes of wasm.)
@@ -76,6 +88,34 @@ impl Redactor {
             out
         }
     }
+}
+
+/// JavaScript's `encodeURI`: what a server quoting a whole URL (with the credential in its
+/// query) would show. Reserved characters stay as they are.
+fn encode_uri(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || b";,/?:@&=+$-_.!~*'()#".contains(&b) {
+            out.push(b as char);
+        } else {
+            push_percent(b, &mut out);
+        }
+    }
+    out
+}
+
+/// The WHATWG URL parser's query encoding (`new URL(…).search`): only spaces, quotes, `#`,
+/// `<`, `>`, controls and non-ASCII bytes are escaped; `%` stays as it is.
+fn encode_url_query(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if b <= b' ' || b >= 0x7f || b"\"#<>'".contains(&b) {
+            push_percent(b, &mut out);
+        } else {
+            out.push(b as char);
+        }
+    }
+    out
 }
 
 fn lower_hex_escapes(s: &str) -> String {
@@ -167,11 +207,26 @@ mod tests {
             "s3cr+t &é\"",
             "s3cr%2Bt+%26%C3%A9%22",
             "s3cr%2Bt%20%26%C3%A9%22",
+            "s3cr+t%20&%C3%A9%22",
+            "s3cr+t%20&%c3%a9%22",
             "s3cr%2bt%20%26%c3%a9%22",
             "s3cr+t &é\\\"",
         ] {
             let out = r.apply(&format!("bad secret <{shape}>!"));
             assert_eq!(out, "bad secret <[redacted]>!", "{shape}");
+        }
+    }
+
+    #[test]
+    fn cuts_secrets_quoted_inside_urls() {
+        let secret = "s3cr+t &x=1 %41 é \"q\"";
+        let mut r = Redactor::new();
+        r.add(secret);
+        for quoted in [
+            "https://h/?s3cr+t%20&x=1%20%2541%20%C3%A9%20%22q%22",
+            "https://h/?s3cr+t%20&x=1%20%41%20%C3%A9%20%22q%22",
+        ] {
+            assert!(!r.apply(quoted).contains("s3cr"), "{quoted}");
         }
     }
 

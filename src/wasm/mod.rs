@@ -6,3 +6,7 @@ mod api;
 mod convert;
 mod platform;
 mod typescript;
+
+// For the wasm-bindgen tests of this layer (tests/wasm_layer.rs).
+pub use api::{exchange_credentials_js, get_me_js, AnkorstoreClient};
+pub use convert::{error_to_js, to_js, to_json, token_to_js};

@@ -1,6 +1,7 @@
 //! The core's [`Platform`] on JavaScript: the global `fetch` (Node ≥ 18, workerd and
 //! browsers alike), `setTimeout`, `AbortController`, and a user's `tokenStore` object.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -163,10 +164,42 @@ fn parse_body(text: &str) -> Body<JsValue> {
     }
 }
 
+/// A one-shot event as a JavaScript promise: each waiter awaits the promise itself, so its
+/// continuation runs in its own context (one per request in workerd).
+pub struct JsEvent {
+    promise: Promise,
+    resolve: Option<Function>,
+    fired: Cell<bool>,
+}
+
 impl Platform for WebPlatform {
     type Signal = AbortSignal;
     type Value = JsValue;
     type Store = JsValue;
+    type Event = JsEvent;
+
+    fn new_event(&self) -> JsEvent {
+        let mut resolve = None;
+        let promise = Promise::new(&mut |res, _reject| resolve = Some(res));
+        JsEvent {
+            promise,
+            resolve,
+            fired: Cell::new(false),
+        }
+    }
+
+    fn fire(&self, event: &JsEvent) {
+        event.fired.set(true);
+        if let Some(resolve) = &event.resolve {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    }
+
+    async fn wait_event(&self, event: &JsEvent) {
+        if !event.fired.get() {
+            let _ = JsFuture::from(event.promise.clone()).await;
+        }
+    }
 
     fn now_ms(&self) -> f64 {
         js_sys::Date::now()

@@ -19,6 +19,7 @@ use std::task::{Poll, Waker};
 
 use ankorstore_client::client::Client;
 use ankorstore_client::config::ClientConfig;
+use ankorstore_client::flight::LocalEvent;
 use ankorstore_client::json::Json;
 use ankorstore_client::platform::{
     race, Body, Either, HttpRequest, HttpResponse, Platform, TransportError,
@@ -564,6 +565,19 @@ impl Platform for ScriptedPlatform {
     type Signal = Flag;
     type Value = Json;
     type Store = MemStore;
+    type Event = LocalEvent;
+
+    fn new_event(&self) -> LocalEvent {
+        LocalEvent::new()
+    }
+
+    fn fire(&self, event: &LocalEvent) {
+        event.fire();
+    }
+
+    async fn wait_event(&self, event: &LocalEvent) {
+        event.wait().await
+    }
 
     fn now_ms(&self) -> f64 {
         self.0.now.get()
