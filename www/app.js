@@ -1,0 +1,457 @@
+// The demo page: the ankorstore-client package (WebAssembly) running in the browser.
+// Every call goes to this page's own origin: /mock, /sandbox and /production are served or
+// forwarded by the local demo server, so no CORS is involved and the CSP allows 'self' only.
+// The client secret lives in this module's memory (and the password field) only: it is never
+// written to storage, the URL, the console or the DOM outside that field.
+
+const DEMO_CREDENTIALS = Object.freeze({ clientId: "demo-client-id", clientSecret: "demo-client-secret" });
+
+const ENVIRONMENTS = {
+  mock: {
+    prefix: "/mock",
+    name: "the built-in mock",
+    hint: "A fake Ankorstore run by the local demo server. The demo credentials are filled in for you.",
+  },
+  sandbox: {
+    prefix: "/sandbox",
+    name: "the Ankorstore sandbox",
+    hint: "Calls go through the local server to https://www.public.ankorstore-sandbox.com. Use the API client id and secret of your sandbox account.",
+  },
+  production: {
+    prefix: "/production",
+    name: "Ankorstore production",
+    hint: "Real data: calls go through the local server to https://www.ankorstore.com. Prefer the sandbox to try things out.",
+  },
+};
+
+const PAGE_SIZE = 5;
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  form: $("connect-form"),
+  clientId: $("client-id"),
+  clientSecret: $("client-secret"),
+  connect: $("connect"),
+  forget: $("forget"),
+  envHint: $("env-hint"),
+  status: $("status"),
+  error: $("error"),
+  main: $("main"),
+  tokenCard: $("token-card"),
+  tokenState: $("token-state"),
+  tokenNote: $("token-note"),
+  tokenExpires: $("token-expires"),
+  tokenLeft: $("token-left"),
+  tokenLifetime: $("token-lifetime"),
+  userCard: $("user-card"),
+  ordersCard: $("orders-card"),
+  ordersBody: document.querySelector("#orders tbody"),
+  ordersPage: $("orders-page"),
+  ordersEmpty: $("orders-empty"),
+  ordersFirst: $("orders-first"),
+  ordersNext: $("orders-next"),
+};
+
+let pkg = null; // the package's module, once its wasm is compiled
+let busy = false;
+/** The current client: reused while environment, id and secret stay the same (its token cache lives in it). */
+let session = null; // { key, env, client, expiresAt }
+let orders = { page: 0, next: null };
+let countdown = null;
+let environment = null; // set by selectEnvironment()
+/** What was typed per environment, in memory only, so switching back and forth keeps it. */
+const drafts = { mock: { ...DEMO_CREDENTIALS }, sandbox: { clientId: "", clientSecret: "" }, production: { clientId: "", clientSecret: "" } };
+
+// ---------------------------------------------------------------------------------------
+// Formatting
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long" });
+const shortDate = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
+
+function formatDuration(ms) {
+  if (ms <= 0) return "expired";
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h) return `${h} h ${String(m).padStart(2, "0")} min ${String(s).padStart(2, "0")} s`;
+  if (m) return `${m} min ${String(s).padStart(2, "0")} s`;
+  return `${s} s`;
+}
+
+function formatAmount(cents, currency) {
+  if (typeof cents !== "number") return "—";
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "EUR" }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency ?? ""}`.trim();
+  }
+}
+
+function formatDate(value, format = dateFormat) {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value ?? "—") : format.format(date);
+}
+
+function humanStatus(status) {
+  return typeof status === "string" ? status.replaceAll("_", " ") : "—";
+}
+
+// ---------------------------------------------------------------------------------------
+// Status, errors, busy state
+
+function setStatus(text) {
+  ui.status.textContent = text;
+}
+
+function updateButtons() {
+  ui.connect.disabled = busy || !pkg;
+  ui.forget.disabled = busy || !session || session.expiresAt === null;
+  ui.ordersFirst.disabled = busy || !session || orders.page <= 1;
+  ui.ordersNext.disabled = busy || !session || !orders.next;
+}
+
+function setBusy(value) {
+  busy = value;
+  ui.main.setAttribute("aria-busy", String(value));
+  ui.connect.classList.toggle("loading", value);
+  updateButtons();
+}
+
+/** One sentence that tells the person what to do, per error code of the package. */
+function advice(error, env) {
+  const upstream = env === "mock" ? "the built-in mock" : env === "sandbox" ? "the Ankorstore sandbox" : "Ankorstore";
+  const detail = error.errors?.find((e) => e?.detail || e?.title);
+  const serverSaid = detail ? ` The server said: “${detail.detail ?? detail.title}”` : "";
+  switch (error.code) {
+    case "invalid_client":
+      return `${upstream} refused these credentials. Check the client id and the client secret, and that they belong to the selected environment (sandbox credentials do not work on production, and the reverse).`;
+    case "rate_limited":
+      return `Too many requests: wait ${error.retryAfter ?? "a few"} s before trying again (the token endpoint allows 60 requests an hour).`;
+    case "network":
+      return "The local demo server could not be reached: check that it is still running (npm start) and reload the page.";
+    case "timeout":
+      return `No answer in time from ${upstream}. It may be slow or unreachable: try again in a moment.`;
+    case "unauthenticated":
+      return "The API refused the access token, even a fresh one. Check that this API client is enabled for this environment, then press Forget token and connect again.";
+    case "forbidden":
+      return "This API client is not allowed to do that. Check its permissions in the Ankorstore back office.";
+    case "not_found":
+      return `Not found on ${upstream}. Check the selected environment.`;
+    case "server_error":
+      return env === "mock"
+        ? `The built-in mock failed, even after retries. Restart the demo server and try again.${serverSaid}`
+        : `${upstream} could not be reached or failed, even after retries. The demo server needs internet access to reach it; try again later.${serverSaid}`;
+    case "request_failed":
+      return `The request was refused${error.status ? ` (HTTP ${error.status})` : ""}.${serverSaid}`;
+    case "invalid_response":
+      return `${upstream} answered something that is not what the API promises. Check the selected environment.`;
+    case "invalid_config":
+      return "These settings are not valid: check the client id, the secret and the environment.";
+    case "invalid_argument":
+      return "The page asked the client for something it refuses (see details).";
+    case "aborted":
+      return "The call was cancelled.";
+    default:
+      return "Something unexpected happened: reload the page and try again.";
+  }
+}
+
+function showError(error, env) {
+  const code = typeof error?.code === "string" ? error.code : "unexpected";
+  ui.error.replaceChildren();
+  const head = document.createElement("p");
+  head.className = "error-head";
+  const codeEl = document.createElement("code");
+  codeEl.className = "error-code";
+  codeEl.textContent = code;
+  head.append(codeEl);
+  if (error?.status) head.append(` HTTP ${error.status}`);
+  if (error?.oauthError && error.oauthError !== code) head.append(` (${error.oauthError})`);
+  const text = document.createElement("p");
+  text.className = "error-text";
+  const sentence = advice({ ...error, code }, env);
+  text.textContent = sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  ui.error.append(head, text);
+  // The package's own message: redacted by the package (never a secret or a token).
+  if (error?.message) {
+    const more = document.createElement("p");
+    more.className = "fine";
+    more.textContent = `Details: ${error.message}`;
+    ui.error.append(more);
+  }
+  ui.error.hidden = false;
+  setStatus(`Failed: ${code}.`);
+}
+
+/** Runs one call: loading state, buttons disabled, errors shown. */
+async function run(label, env, work) {
+  if (busy) return;
+  setBusy(true);
+  ui.error.hidden = true;
+  setStatus(label);
+  try {
+    await work();
+  } catch (error) {
+    showError(error, env);
+  } finally {
+    setBusy(false);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering
+
+function tickToken() {
+  if (!session || session.expiresAt === null) return;
+  const left = session.expiresAt - Date.now();
+  ui.tokenLeft.textContent = formatDuration(left);
+  ui.tokenLeft.dataset.expired = String(left <= 0);
+}
+
+function renderToken(token, reused) {
+  ui.tokenState.dataset.state = reused ? "reused" : "fresh";
+  ui.tokenState.textContent = reused ? "Cached token reused" : "Fresh token";
+  ui.tokenNote.textContent = reused
+    ? "Taken from the client's cache (same expiry as before): no token request was sent."
+    : "Requested from POST /oauth/token just now.";
+  ui.tokenExpires.textContent = `${formatDate(token.expiresAt, timeFormat)} (${formatDate(token.expiresAt, shortDate)})`;
+  ui.tokenLifetime.textContent = `${token.expiresIn} s, ${token.tokenType}`;
+  ui.tokenCard.hidden = false;
+  tickToken();
+  clearInterval(countdown);
+  countdown = setInterval(tickToken, 1000);
+}
+
+function renderUser(user) {
+  const name = [user.first_name, user.last_name].filter(Boolean).join(" ") || "(no name)";
+  $("user-name").textContent = name;
+  $("user-email").textContent = user.email ?? "";
+  $("user-id").textContent = String(user.id);
+  const since = $("user-since");
+  const time = document.createElement("time");
+  time.dateTime = user.created_at ?? "";
+  time.textContent = formatDate(user.created_at);
+  since.replaceChildren(time);
+  $("user-avatar").textContent = name.split(/\s+/).map((w) => w[0] ?? "").join("").slice(0, 2).toUpperCase();
+  ui.userCard.hidden = false;
+}
+
+function cell(label, text, className) {
+  const td = document.createElement("td");
+  td.dataset.label = label; // shown before the value when rows are stacked (narrow screens)
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function renderOrders(doc) {
+  const rows = Array.isArray(doc?.data) ? doc.data : [];
+  const retailers = new Map((doc?.included ?? []).filter((r) => r?.type === "retailer").map((r) => [r.id, r.attributes]));
+  ui.ordersBody.replaceChildren(...rows.map((order) => {
+    const a = order.attributes ?? {};
+    const retailerId = order.relationships?.retailer?.data?.id;
+    const retailer = a.billingOrganisationName ?? retailers.get(retailerId)?.storeName ?? a.billingName ?? "—";
+    const tr = document.createElement("tr");
+    const status = cell("Status", "");
+    const pill = document.createElement("span");
+    pill.className = "pill";
+    pill.dataset.status = a.status ?? "";
+    pill.textContent = humanStatus(a.status);
+    status.append(pill);
+    tr.append(
+      cell("Reference", String(a.reference ?? order.id), "ref"),
+      status,
+      cell("Retailer", retailer),
+      cell("Amount", formatAmount(a.brandTotalAmountWithVat ?? a.brandTotalAmount, a.brandCurrency), "num"),
+      cell("Submitted", formatDate(a.submittedAt ?? a.createdAt, shortDate)),
+    );
+    return tr;
+  }));
+  ui.ordersEmpty.hidden = rows.length > 0;
+  const first = (orders.page - 1) * PAGE_SIZE + 1;
+  ui.ordersPage.textContent = rows.length
+    ? `Page ${orders.page} · orders ${first}–${first + rows.length - 1}${orders.next ? "" : " (last page)"}`
+    : `Page ${orders.page}`;
+  ui.ordersCard.hidden = false;
+}
+
+function hideResults() {
+  clearInterval(countdown);
+  ui.tokenCard.hidden = true;
+  ui.userCard.hidden = true;
+  ui.ordersCard.hidden = true;
+  orders = { page: 0, next: null };
+}
+
+// ---------------------------------------------------------------------------------------
+// Calls
+
+function dropSession() {
+  if (session) session.client.free();
+  session = null;
+  hideResults();
+}
+
+/** The client for the form's values: the current one when nothing changed (its token is cached). */
+function clientFor(env, clientId, clientSecret) {
+  const key = JSON.stringify([env, clientId, clientSecret]);
+  if (session?.key === key) return session;
+  dropSession();
+  const client = new pkg.AnkorstoreClient({
+    clientId,
+    clientSecret,
+    baseUrl: location.origin + ENVIRONMENTS[env].prefix,
+    timeoutMs: 20_000,
+  });
+  session = { key, env, client, expiresAt: null };
+  return session;
+}
+
+/** Remembers the cached token's expiry (token() answers from the cache: no request). */
+async function noteTokenExpiry(current) {
+  current.expiresAt = (await current.client.token()).expiresAt;
+}
+
+async function loadOrders(current, link) {
+  const doc = link
+    ? await current.client.request("GET", link)
+    : await current.client.request("GET", "/api/v1/orders", { query: { "page[limit]": PAGE_SIZE } });
+  if (current !== session) return; // the form changed meanwhile
+  orders = { page: link ? orders.page + 1 : 1, next: typeof doc?.links?.next === "string" ? doc.links.next : null };
+  renderOrders(doc);
+}
+
+function readForm() {
+  const clientId = ui.clientId.value.trim();
+  const clientSecret = ui.clientSecret.value;
+  let ok = true;
+  for (const [input, value] of [[ui.clientId, clientId], [ui.clientSecret, clientSecret]]) {
+    const missing = value === "";
+    input.setAttribute("aria-invalid", String(missing));
+    $(`${input.id}-error`).hidden = !missing;
+    if (missing && ok) {
+      input.focus();
+      ok = false;
+    }
+  }
+  return ok ? { env: environment, clientId, clientSecret } : null;
+}
+
+function connect() {
+  const values = readForm();
+  if (!values) {
+    setStatus("Fill in the client id and the client secret.");
+    return;
+  }
+  return run(`Connecting to ${ENVIRONMENTS[values.env].name}: requesting an access token…`, values.env, async () => {
+    const current = clientFor(values.env, values.clientId, values.clientSecret);
+    const before = current.expiresAt;
+    const token = await current.client.token();
+    const reused = before !== null && token.expiresAt === before;
+    current.expiresAt = token.expiresAt;
+    renderToken(token, reused);
+
+    setStatus("Loading the user (GET /api/v1/me)…");
+    renderUser(await current.client.me());
+
+    setStatus("Loading the first page of orders…");
+    await loadOrders(current, null);
+    await noteTokenExpiry(current);
+    setStatus(`Connected to ${ENVIRONMENTS[values.env].name}, ${reused ? "with the cached token" : "with a fresh token"}.`);
+  });
+}
+
+function pageOrders(next) {
+  const current = session;
+  if (!current) return;
+  return run(next ? "Loading the next page of orders…" : "Loading the first page of orders…", current.env, async () => {
+    await loadOrders(current, next ? orders.next : null);
+    await noteTokenExpiry(current);
+    setStatus(`Orders, page ${orders.page}.`);
+  });
+}
+
+function forgetToken() {
+  if (!session || busy) return;
+  session.client.invalidateToken();
+  session.expiresAt = null;
+  clearInterval(countdown);
+  ui.tokenState.dataset.state = "forgotten";
+  ui.tokenState.textContent = "Token forgotten";
+  ui.tokenNote.textContent = "invalidateToken(): the next call requests a new token.";
+  ui.tokenLeft.textContent = "—";
+  setStatus("Token forgotten. Connect requests a new one.");
+  updateButtons();
+}
+
+// ---------------------------------------------------------------------------------------
+// Form
+
+function selectEnvironment(env, { focus } = {}) {
+  if (environment) drafts[environment] = { clientId: ui.clientId.value, clientSecret: ui.clientSecret.value };
+  environment = env;
+  ui.form.elements.env.value = env;
+  ui.clientId.value = drafts[env].clientId;
+  ui.clientSecret.value = drafts[env].clientSecret;
+  ui.envHint.textContent = ENVIRONMENTS[env].hint;
+  ui.envHint.dataset.env = env;
+  for (const input of [ui.clientId, ui.clientSecret]) {
+    input.removeAttribute("aria-invalid");
+    $(`${input.id}-error`).hidden = true;
+  }
+  if (focus) (ui.clientId.value ? ui.clientSecret : ui.clientId).focus();
+}
+
+async function loadConfig() {
+  try {
+    const response = await fetch("/config.json", { cache: "no-store" });
+    if (!response.ok) return;
+    const config = await response.json();
+    if (!Object.hasOwn(ENVIRONMENTS, config.env)) return;
+    if (config.env !== "mock" && typeof config.clientId === "string") drafts[config.env].clientId = config.clientId;
+    if (config.env !== "mock") selectEnvironment(config.env, { focus: true });
+  } catch {
+    // No config: the page starts on the built-in mock.
+  }
+}
+
+async function loadPackage() {
+  try {
+    // The browser entry compiles the .wasm (top-level await) before resolving.
+    pkg = await import("/pkg/browser.mjs");
+    setStatus("Ready: choose an environment and press Connect.");
+  } catch (error) {
+    ui.error.replaceChildren();
+    const head = document.createElement("p");
+    head.className = "error-head";
+    const code = document.createElement("code");
+    code.className = "error-code";
+    code.textContent = "package_not_loaded";
+    head.append(code);
+    const text = document.createElement("p");
+    text.className = "error-text";
+    text.textContent = "The ankorstore-client package could not be loaded from /pkg/. Run `npm start` (it builds pkg/ first), then reload this page.";
+    ui.error.append(head, text);
+    ui.error.hidden = false;
+    setStatus(`Failed: package_not_loaded (${error?.name ?? "error"}).`);
+  }
+  updateButtons();
+}
+
+ui.form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  connect();
+});
+ui.form.addEventListener("change", (event) => {
+  if (event.target.name === "env") selectEnvironment(event.target.value);
+});
+ui.forget.addEventListener("click", forgetToken);
+ui.ordersNext.addEventListener("click", () => pageOrders(true));
+ui.ordersFirst.addEventListener("click", () => pageOrders(false));
+$("origin").textContent = location.host;
+
+selectEnvironment("mock");
+updateButtons();
+await Promise.all([loadConfig(), loadPackage()]);
