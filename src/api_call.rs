@@ -145,9 +145,24 @@ pub fn prepare_me(base: &BaseUrl) -> PreparedCall {
     }
 }
 
+/// The members of the `/me` user that are checked.
+pub const USER_FIELDS: &[&str] = &[
+    "type",
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "created_at",
+    "updated_at",
+];
+
 /// Checks the `/me` document: `data` is a user with an id and an email.
 pub fn check_user(body: &Json) -> Result<(), &'static str> {
-    let data = body.get("data").ok_or("it has no data member")?;
+    check_user_data(body.get("data").ok_or("it has no data member")?)
+}
+
+/// Checks the `data` object of the `/me` document (only [`USER_FIELDS`] are read).
+pub fn check_user_data(data: &Json) -> Result<(), &'static str> {
     if !data.is_object() {
         return Err("data is not an object");
     }
@@ -219,11 +234,13 @@ pub fn read_me_answer<P: Platform>(
     let Body::Json(value) = &received.response.body else {
         return Err(invalid_response(call.name(), status, "it is not JSON"));
     };
-    check_user(&platform.to_json(value))
-        .map_err(|why| invalid_response(call.name(), status, why))?;
-    platform
+    let data = platform
         .member(value, "data")
-        .ok_or_else(|| invalid_response(call.name(), status, "it has no data member"))
+        .ok_or_else(|| invalid_response(call.name(), status, "it has no data member"))?;
+    // Only the checked members cross into Rust: the rest of the user is returned as sent.
+    check_user_data(&platform.pick(&data, USER_FIELDS))
+        .map_err(|why| invalid_response(call.name(), status, why))?;
+    Ok(data)
 }
 
 /// The error for a non-2xx final answer.

@@ -91,13 +91,9 @@ pub async fn send_with_retries<P: Platform>(
             Err(TransportError::Timeout) => Attempt::Timeout,
             Err(TransportError::Aborted) => return Err(aborted_error()),
         };
-        match decide(
-            attempt,
-            idempotent,
-            *retries,
-            endpoint.max_retries,
-            platform.random(),
-        ) {
+        match decide(attempt, idempotent, *retries, endpoint.max_retries, || {
+            platform.random()
+        }) {
             Decision::RetryAfterMs(ms) => {
                 *retries += 1;
                 abortable(platform, platform.sleep(ms), signal).await?;

@@ -99,6 +99,20 @@ pub trait Platform: 'static {
     fn to_json(&self, value: &Self::Value) -> Json;
     /// The member `key` of an object value.
     fn member(&self, value: &Self::Value, key: &str) -> Option<Self::Value>;
+    /// The members `keys` of an object value (those present), as a [`Json`] object;
+    /// [`Json::Null`] when the value is not an object. Cheaper than [`Platform::to_json`]
+    /// of the whole value when only a few members matter.
+    fn pick(&self, value: &Self::Value, keys: &[&str]) -> Json {
+        match self.to_json(value) {
+            Json::Object(members) => Json::Object(
+                members
+                    .into_iter()
+                    .filter(|(k, _)| keys.contains(&k.as_str()))
+                    .collect(),
+            ),
+            _ => Json::Null,
+        }
+    }
     /// `store.get(key)`: `Ok(None)` for a miss, `Err` when the store failed or answered
     /// something that is not a string.
     async fn store_get(&self, store: &Self::Store, key: &str) -> Result<Option<String>, ()>;

@@ -30,13 +30,14 @@ pub enum Decision {
 /// Decides whether to retry. `retries_used` counts every retry so far, whatever its cause;
 /// `idempotent` is true for GET/HEAD and the token request, the only calls retried after a
 /// 5xx, a network error or a timeout (a 429 means the server did not process the call, so
-/// any method is retried). `random` is in `[0, 1)` and spreads the backoff of many clients.
+/// any method is retried). `random` gives a number in `[0, 1)` that spreads the backoff of
+/// many clients; it is only asked for when backing off.
 pub fn decide(
     attempt: Attempt,
     idempotent: bool,
     retries_used: u32,
     max_retries: u32,
-    random: f64,
+    random: impl FnOnce() -> f64,
 ) -> Decision {
     if retries_used >= max_retries {
         return Decision::Stop;
@@ -51,7 +52,7 @@ pub fn decide(
             }
         }
         Attempt::Status(500..=599, _) | Attempt::Network | Attempt::Timeout if idempotent => {
-            Decision::RetryAfterMs(backoff_ms(retries_used, random))
+            Decision::RetryAfterMs(backoff_ms(retries_used, random()))
         }
         _ => Decision::Stop,
     }
@@ -139,15 +140,15 @@ mod tests {
             Attempt::Timeout,
         ] {
             assert!(
-                matches!(decide(a, true, 0, 2, 0.0), Decision::RetryAfterMs(_)),
+                matches!(decide(a, true, 0, 2, || 0.0), Decision::RetryAfterMs(_)),
                 "{a:?}"
             );
-            assert_eq!(decide(a, false, 0, 2, 0.0), Decision::Stop, "{a:?}");
-            assert_eq!(decide(a, true, 2, 2, 0.0), Decision::Stop, "{a:?}");
+            assert_eq!(decide(a, false, 0, 2, || 0.0), Decision::Stop, "{a:?}");
+            assert_eq!(decide(a, true, 2, 2, || 0.0), Decision::Stop, "{a:?}");
         }
         for status in [400, 401, 403, 404, 422, 302] {
             assert_eq!(
-                decide(Attempt::Status(status, None), true, 0, 2, 0.0),
+                decide(Attempt::Status(status, None), true, 0, 2, || 0.0),
                 Decision::Stop
             );
         }
@@ -156,23 +157,23 @@ mod tests {
     #[test]
     fn waits_out_short_429s_for_any_method() {
         assert_eq!(
-            decide(Attempt::Status(429, Some(2.0)), false, 0, 2, 0.5),
+            decide(Attempt::Status(429, Some(2.0)), false, 0, 2, || 0.5),
             Decision::RetryAfterMs(2000.0)
         );
         assert_eq!(
-            decide(Attempt::Status(429, None), false, 0, 2, 0.5),
+            decide(Attempt::Status(429, None), false, 0, 2, || 0.5),
             Decision::RetryAfterMs(1000.0)
         );
         assert_eq!(
-            decide(Attempt::Status(429, Some(60.0)), true, 1, 2, 0.5),
+            decide(Attempt::Status(429, Some(60.0)), true, 1, 2, || 0.5),
             Decision::RetryAfterMs(60_000.0)
         );
         assert_eq!(
-            decide(Attempt::Status(429, Some(61.0)), true, 0, 2, 0.5),
+            decide(Attempt::Status(429, Some(61.0)), true, 0, 2, || 0.5),
             Decision::Stop
         );
         assert_eq!(
-            decide(Attempt::Status(429, Some(1.0)), true, 2, 2, 0.5),
+            decide(Attempt::Status(429, Some(1.0)), true, 2, 2, || 0.5),
             Decision::Stop
         );
     }
@@ -220,7 +221,7 @@ mod tests {
 
         #[test]
         fn decide_never_exceeds_max_retries(status in 0u16..600, used in 0u32..10, max in 0u32..10, idem: bool, r in 0f64..1.0) {
-            let d = decide(Attempt::Status(status, Some(1.0)), idem, used, max, r);
+            let d = decide(Attempt::Status(status, Some(1.0)), idem, used, max, || r);
             if used >= max { prop_assert_eq!(d, Decision::Stop); }
         }
     }

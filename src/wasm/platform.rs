@@ -6,11 +6,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use js_sys::{Function, Promise, Reflect, JSON};
+use js_sys::{Function, JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, Headers, RequestInit, RequestRedirect, Response};
+use web_sys::{AbortController, AbortSignal, Response};
 
 use crate::json::Json;
 use crate::platform::{Body, HttpRequest, HttpResponse, Platform, TransportError};
@@ -21,7 +21,10 @@ use super::convert::to_json;
 extern "C" {
     /// The global `fetch`, called unbound so that no `window` is needed.
     #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+    fn global_fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
+    /// `JSON.parse` of a JavaScript string (js-sys's takes a Rust `&str`, a copy each way).
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(callback: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
@@ -121,45 +124,59 @@ fn describe(error: &JsValue) -> String {
     }
 }
 
-fn build_init(request: &HttpRequest, signal: &AbortSignal) -> Result<RequestInit, JsValue> {
-    let headers = Headers::new()?;
+fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+/// The `init` of `fetch(url, init)`, as a plain object (cheaper for fetch implementations
+/// than a `Headers` instance, and fewer calls across the wasm boundary).
+fn build_init(request: &HttpRequest, signal: &AbortSignal) -> Object {
+    let headers = Object::new();
     for (name, value) in &request.headers {
-        headers.append(name, value)?;
+        let _ = Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        );
     }
-    let init = RequestInit::new();
-    init.set_method(&request.method);
-    init.set_headers(&headers);
+    let init = Object::new();
+    set(&init, "method", &JsValue::from_str(&request.method));
+    set(&init, "headers", &headers);
     if let Some(body) = &request.body {
-        init.set_body(&JsValue::from_str(body));
+        set(&init, "body", &JsValue::from_str(body));
     }
     // Never follow a redirect: the credentials and the token must not travel elsewhere.
-    init.set_redirect(RequestRedirect::Manual);
-    init.set_signal(Some(signal));
-    Ok(init)
+    set(&init, "redirect", &JsValue::from_str("manual"));
+    set(&init, "signal", signal);
+    init
 }
 
-/// Sends and reads the whole body; every failure is a JavaScript value.
+/// Sends and reads the whole body; every failure is a JavaScript value. The body stays a
+/// JavaScript string (parsed by `JSON.parse`), never copied into wasm memory.
 async fn exchange(
     request: &HttpRequest,
-    init: &RequestInit,
-) -> Result<(u16, Option<String>, String), JsValue> {
+    init: &Object,
+) -> Result<(u16, Option<String>, JsString), JsValue> {
     let response: Response = JsFuture::from(global_fetch(&request.url, init)?)
         .await?
-        .dyn_into()?;
-    let retry_after = response.headers().get("retry-after").ok().flatten();
-    let text = JsFuture::from(response.text()?)
-        .await?
-        .as_string()
-        .unwrap_or_default();
-    Ok((response.status(), retry_after, text))
+        .unchecked_into();
+    let status = response.status();
+    let retry_after = if status == 429 {
+        response.headers().get("retry-after").ok().flatten()
+    } else {
+        None
+    };
+    let text: JsString = JsFuture::from(response.text()?).await?.unchecked_into();
+    Ok((status, retry_after, text))
 }
 
-fn parse_body(text: &str) -> Body<JsValue> {
-    if text.trim().is_empty() {
+fn parse_body(text: &JsString) -> Body<JsValue> {
+    if text.length() == 0 {
         return Body::Empty;
     }
-    match JSON::parse(text) {
+    match json_parse(text) {
         Ok(value) => Body::Json(value),
+        Err(_) if text.trim().length() == 0 => Body::Empty,
         Err(_) => Body::NotJson,
     }
 }
@@ -225,7 +242,7 @@ impl Platform for WebPlatform {
         if signal.is_some_and(AbortSignal::aborted) {
             return Err(TransportError::Aborted);
         }
-        let init = build_init(request, &controller.signal()).map_err(network)?;
+        let init = build_init(request, &controller.signal());
         let outcome = exchange(request, &init).await;
         drop(deadline);
         match outcome {
@@ -264,6 +281,20 @@ impl Platform for WebPlatform {
 
     fn to_json(&self, value: &JsValue) -> Json {
         to_json(value)
+    }
+
+    fn pick(&self, value: &JsValue, keys: &[&str]) -> Json {
+        if !value.is_object() {
+            return Json::Null;
+        }
+        let members = keys
+            .iter()
+            .filter_map(|&key| {
+                let member = Reflect::get(value, &JsValue::from_str(key)).ok()?;
+                (!member.is_undefined()).then(|| (key.to_string(), to_json(&member)))
+            })
+            .collect();
+        Json::Object(members)
     }
 
     fn member(&self, value: &JsValue, key: &str) -> Option<JsValue> {
