@@ -62,28 +62,30 @@ ${api}`,
   "browser.mjs": `import init from "./${name}.js";
 await init({ module_or_path: new URL("./${name}_bg.wasm", import.meta.url) });
 ${api}`,
-  // Node ESM shares the CommonJS instance, so both entries have one AnkorstoreError class.
-  "node.mjs": `import cjs from "./node.cjs";
-export const { AnkorstoreClient, AnkorstoreError, exchangeCredentials, getMe } = cjs;
-`,
 };
 for (const [file, text] of Object.entries(entries)) writeFileSync(join(out, file), text);
 
-// Node CommonJS: the ESM glue bundled into one CommonJS file that reads the wasm
-// synchronously, so require() works and no init() is needed.
-const cjsSource = join(out, "node-entry.tmp.mjs");
-writeFileSync(cjsSource, `import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// Node: the glue, the error class and a loader that reads the wasm synchronously, bundled
+// into one file per module system (one file loads faster than three modules): node.mjs for
+// import, node.cjs for require. Neither needs an init() call.
+const nodeEntries = {
+  "node.mjs": { format: "esm", wasmPath: `new URL("./${name}_bg.wasm", import.meta.url)` },
+  "node.cjs": { format: "cjs", wasmPath: `require("node:path").join(__dirname, "${name}_bg.wasm")` },
+};
+for (const [file, { format, wasmPath }] of Object.entries(nodeEntries)) {
+  const source = join(out, `${file}.tmp.mjs`);
+  writeFileSync(source, `import { readFileSync } from "node:fs";
 import { initSync } from "./${name}.js";
-initSync({ module: readFileSync(join(__dirname, "${name}_bg.wasm")) });
+initSync({ module: readFileSync(${wasmPath}) });
 ${api}`);
-await build({
-  entryPoints: [cjsSource], outfile: join(out, "node.cjs"), bundle: true, format: "cjs",
-  platform: "node", target: "node18", logLevel: "error",
-  // The glue's default loader (fetch relative to import.meta.url) is never called in Node.
-  logOverride: { "empty-import-meta": "silent" },
-});
-rmSync(cjsSource);
+  await build({
+    entryPoints: [source], outfile: join(out, file), bundle: true, format,
+    platform: "node", target: "node18", logLevel: "error",
+    // The glue's default loader (fetch relative to import.meta.url) is never called in Node.
+    logOverride: { "empty-import-meta": "silent" },
+  });
+  rmSync(source);
+}
 
 // 4. Types: wasm-bindgen's declarations, less the loader functions users never call.
 const dts = readFileSync(join(stage, `${name}.d.ts`), "utf8");
