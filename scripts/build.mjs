@@ -51,41 +51,52 @@ const errorModule = "./" + relative(out, findFile(join(out, "snippets"), "error.
 const api = `export { AnkorstoreClient, exchangeCredentials, getMe } from "./${name}.js";
 export { AnkorstoreError } from "${errorModule}";
 `;
+// One file per runtime: the glue, the error class and the few lines that load the wasm,
+// bundled and minified (one file loads faster than three modules, and weighs less). Only
+// these lines differ between runtimes; none of them needs an init() call from users.
 const entries = {
   // workerd cannot compile wasm from bytes: the module is imported (wrangler bundles it as a
   // CompiledWasm module) and instantiated synchronously.
-  "workerd.mjs": `import wasmModule from "./${name}_bg.wasm";
+  "workerd.mjs": {
+    format: "esm", platform: "neutral", external: [`./${name}_bg.wasm`],
+    source: `import wasmModule from "./${name}_bg.wasm";
 import { initSync } from "./${name}.js";
-initSync({ module: wasmModule });
-${api}`,
+initSync({ module: wasmModule });`,
+  },
   // Browsers (with or without a bundler) fetch the .wasm next to this module.
-  "browser.mjs": `import init from "./${name}.js";
-await init({ module_or_path: new URL("./${name}_bg.wasm", import.meta.url) });
-${api}`,
-};
-for (const [file, text] of Object.entries(entries)) writeFileSync(join(out, file), text);
-
-// Node: the glue, the error class and a loader that reads the wasm synchronously, bundled
-// into one file per module system (one file loads faster than three modules): node.mjs for
-// import, node.cjs for require. Neither needs an init() call.
-const nodeEntries = {
-  "node.mjs": { format: "esm", wasmPath: `new URL("./${name}_bg.wasm", import.meta.url)` },
-  "node.cjs": { format: "cjs", wasmPath: `require("node:path").join(__dirname, "${name}_bg.wasm")` },
-};
-for (const [file, { format, wasmPath }] of Object.entries(nodeEntries)) {
-  const source = join(out, `${file}.tmp.mjs`);
-  writeFileSync(source, `import { readFileSync } from "node:fs";
+  "browser.mjs": {
+    format: "esm", platform: "browser",
+    source: `import init from "./${name}.js";
+await init({ module_or_path: new URL("./${name}_bg.wasm", import.meta.url) });`,
+  },
+  // Node reads the file synchronously: node.mjs for import, node.cjs for require.
+  "node.mjs": {
+    format: "esm", platform: "node",
+    source: `import { readFileSync } from "node:fs";
 import { initSync } from "./${name}.js";
-initSync({ module: readFileSync(${wasmPath}) });
-${api}`);
+initSync({ module: readFileSync(new URL("./${name}_bg.wasm", import.meta.url)) });`,
+  },
+  "node.cjs": {
+    format: "cjs", platform: "node",
+    source: `import { readFileSync } from "node:fs";
+import { initSync } from "./${name}.js";
+initSync({ module: readFileSync(require("node:path").join(__dirname, "${name}_bg.wasm")) });`,
+  },
+};
+for (const [file, { source, ...options }] of Object.entries(entries)) {
   await build({
-    entryPoints: [source], outfile: join(out, file), bundle: true, format,
-    platform: "node", target: "node18", logLevel: "error",
-    // The glue's default loader (fetch relative to import.meta.url) is never called in Node.
+    stdin: { contents: `${source}\n${api}`, resolveDir: out, sourcefile: `entry:${file}`, loader: "js" },
+    outfile: join(out, file), bundle: true, minify: true, keepNames: true,
+    target: "es2022", logLevel: "error",
+    // The glue's own fallback loader (fetch relative to import.meta.url) is never called
+    // in Node; the entries always pass the module.
     logOverride: { "empty-import-meta": "silent" },
+    ...options,
   });
-  rmSync(source);
 }
+// The glue and the error class now live inside the entries.
+rmSync(join(out, `${name}.js`));
+rmSync(join(out, "snippets"), { recursive: true });
 
 // 4. Types: wasm-bindgen's declarations, less the loader functions users never call.
 const dts = readFileSync(join(stage, `${name}.d.ts`), "utf8");
@@ -129,7 +140,7 @@ const pkg = {
     },
     "./package.json": "./package.json",
   },
-  files: [`${name}.js`, `${name}_bg.wasm`, "snippets/", "browser.mjs", "workerd.mjs", "node.mjs", "node.cjs", "index.d.ts", "index.d.cts", "README.md", "LICENSE"],
+  files: [`${name}_bg.wasm`, "browser.mjs", "workerd.mjs", "node.mjs", "node.cjs", "index.d.ts", "index.d.cts", "README.md", "LICENSE"],
   sideEffects: ["./browser.mjs", "./workerd.mjs", "./node.mjs", "./node.cjs"],
   engines: { node: ">=18" },
 };
