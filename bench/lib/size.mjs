@@ -1,6 +1,6 @@
 // Byte counts: what each runtime loads from the installed package, the minified bundles of
 // the same job with each contender, and the figures the size regression test compares.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { consumer } from "../../tests/js/support/package.mjs";
@@ -24,21 +24,12 @@ function sumFiles(dir, files) {
   return out;
 }
 
-function listJs(dir, sub) {
-  const out = [];
-  for (const name of readdirSync(join(dir, sub))) {
-    const rel = join(sub, name);
-    if (statSync(join(dir, rel)).isDirectory()) out.push(...listJs(dir, rel));
-    else if (/\.(m|c)?js$/.test(name)) out.push(rel);
-  }
-  return out.sort();
-}
-
-/** {wasm, glue} of an installed package: glue = the wasm-bindgen JS and its snippets. */
+/** {wasm, glue} of an installed package: glue = the JS that loads and drives the wasm. Each
+ * runtime entry is one bundle of it; the browser entry, the largest, stands for all. */
 export function packageSizes(dir = installedPackageDir) {
   return {
     wasm: sizesOf(readFileSync(join(dir, WASM_NAME))),
-    glue: sumFiles(dir, ["ankorstore_client.js", ...listJs(dir, "snippets")]),
+    glue: sumFiles(dir, ["browser.mjs"]),
   };
 }
 
