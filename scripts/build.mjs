@@ -98,6 +98,9 @@ for (const [file, { source, ...options }] of Object.entries(entries)) {
 rmSync(join(out, `${name}.js`));
 rmSync(join(out, "snippets"), { recursive: true });
 
+// The token stores are small platform adapters, shipped as they are written.
+cpSync(join(root, "stores"), join(out, "stores"), { recursive: true });
+
 // 4. Types: wasm-bindgen's declarations, less the loader functions users never call.
 const dts = readFileSync(join(stage, `${name}.d.ts`), "utf8");
 const cut = dts.indexOf("export type InitInput");
@@ -138,9 +141,11 @@ const pkg = {
       require: { types: "./index.d.cts", default: "./node.cjs" },
       default: typed("./browser.mjs"),
     },
+    // Ready-made token stores for fleets (Workers KV, a Durable Object broker, Redis).
+    "./stores": { types: "./stores/index.d.ts", default: "./stores/index.mjs" },
     "./package.json": "./package.json",
   },
-  files: [`${name}_bg.wasm`, "browser.mjs", "workerd.mjs", "node.mjs", "node.cjs", "index.d.ts", "index.d.cts", "README.md", "LICENSE"],
+  files: [`${name}_bg.wasm`, "browser.mjs", "workerd.mjs", "node.mjs", "node.cjs", "index.d.ts", "index.d.cts", "stores/", "README.md", "LICENSE"],
   sideEffects: ["./browser.mjs", "./workerd.mjs", "./node.mjs", "./node.cjs"],
   engines: { node: ">=18" },
 };

@@ -317,6 +317,13 @@ impl<P: Platform> Client<P> {
             },
             Lock::Unavailable => {}
         }
+        if locked {
+            // The previous holder may have written its token between our read and our lock.
+            if let Some(token) = self.token_from_store().await {
+                self.unlock().await;
+                return Ok((token, Source::Store));
+            }
+        }
         let result = self.request_token().await;
         if result.is_err() && locked {
             // Let the next waiter try at once rather than after the lock expires.
