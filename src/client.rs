@@ -2,7 +2,6 @@
 //! token budget, shared through an optional token store.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use crate::api_call::{
@@ -11,8 +10,8 @@ use crate::api_call::{
 use crate::config::{ClientConfig, Endpoint};
 use crate::error::{Error, ErrorCode};
 use crate::flight::Flight;
+use crate::guard::TokenGuard;
 use crate::http::{abortable, send_with_retries, Received};
-use crate::num::Num;
 use crate::platform::{race, Either, Platform};
 use crate::redact::Redactor;
 use crate::token::AccessToken;
@@ -21,15 +20,6 @@ use crate::url::encode_query_component;
 
 /// How long a token store may take to answer before it is ignored for that call.
 pub const STORE_TIMEOUT_MS: f64 = 2_000.0;
-/// First cool-down after a replacement token was refused too.
-pub const COOLDOWN_BASE_S: f64 = 30.0;
-/// Longest cool-down.
-pub const COOLDOWN_CAP_S: f64 = 1_800.0;
-/// How many refused tokens are remembered (so a store cannot hand them back).
-const REFUSED_MEMORY: usize = 32;
-/// How many recent tokens are cut out of error messages.
-const TOKEN_MEMORY: usize = 8;
-
 /// How long a store lock is held at most (a token request with its retries normally takes
 /// far less; an expired lock lets another process take over).
 pub const LOCK_TTL_MS: f64 = 10_000.0;
@@ -63,21 +53,7 @@ enum Waited {
 struct TokenState<E> {
     cached: Option<AccessToken>,
     in_flight: Option<Rc<TokenFlight<E>>>,
-    /// Tokens the API refused, or the user invalidated: never used again.
-    refused: VecDeque<String>,
-    /// Tokens recently held, to redact them from server text.
-    recent: VecDeque<String>,
-    /// A token was refused since the API last accepted one: tokens obtained now are
-    /// replacements.
-    refusal_pending: bool,
-    /// Tokens obtained to replace a refused one.
-    replacements: VecDeque<String>,
-    /// Cool-downs since the API last accepted a token (each one twice as long).
-    cooldowns: u32,
-    /// Until then, no token is requested (the API refused a replacement token).
-    cooldown_until: f64,
-    /// Until then, the token endpoint is not asked (it answered 429).
-    endpoint_blocked_until: f64,
+    guard: TokenGuard,
 }
 
 impl<E> Default for TokenState<E> {
@@ -85,35 +61,9 @@ impl<E> Default for TokenState<E> {
         TokenState {
             cached: None,
             in_flight: None,
-            refused: VecDeque::new(),
-            recent: VecDeque::new(),
-            refusal_pending: false,
-            replacements: VecDeque::new(),
-            cooldowns: 0,
-            cooldown_until: 0.0,
-            endpoint_blocked_until: 0.0,
+            guard: TokenGuard::default(),
         }
     }
-}
-
-impl<E> TokenState<E> {
-    fn reset_guard(&mut self) {
-        self.refusal_pending = false;
-        self.replacements.clear();
-        self.cooldowns = 0;
-        self.cooldown_until = 0.0;
-    }
-}
-
-/// Adds `token` to a bounded list (oldest out first), once.
-fn remember(list: &mut VecDeque<String>, token: &str, capacity: usize) {
-    if list.iter().any(|t| t == token) {
-        return;
-    }
-    if list.len() == capacity {
-        list.pop_front();
-    }
-    list.push_back(token.to_string());
 }
 
 struct Shared<P: Platform> {
@@ -153,10 +103,6 @@ pub fn store_key(config: &ClientConfig) -> String {
     key
 }
 
-fn seconds_left(until: f64, now: f64) -> f64 {
-    ((until - now) / 1000.0).ceil().max(1.0)
-}
-
 impl<P: Platform> Client<P> {
     /// A client with validated options and an optional token store.
     pub fn new(platform: P, config: ClientConfig, store: Option<P::Store>) -> Self {
@@ -186,7 +132,7 @@ impl<P: Platform> Client<P> {
     fn redact(&self, error: Error) -> Error {
         let mut redactor = Redactor::new();
         redactor.add(self.shared.config.credentials.client_secret.expose());
-        for token in &self.shared.state.borrow().recent {
+        for token in self.shared.state.borrow().guard.recent() {
             redactor.add(token);
         }
         error.redacted(&redactor)
@@ -248,13 +194,8 @@ impl<P: Platform> Client<P> {
             let mut state = self.shared.state.borrow_mut();
             state.in_flight = None;
             if let Ok(token) = &result {
+                state.guard.obtained(token.access_token.expose());
                 state.cached = Some(token.clone());
-                let raw = token.access_token.expose().to_string();
-                if state.refusal_pending {
-                    // Obtained to replace a refused token: if it is refused too, cool down.
-                    remember(&mut state.replacements, &raw, TOKEN_MEMORY);
-                }
-                remember(&mut state.recent, &raw, TOKEN_MEMORY);
             }
         }
         flight.land(result);
@@ -274,29 +215,6 @@ impl<P: Platform> Client<P> {
         }
     }
 
-    /// Why no token may be requested now, if so: the token endpoint answered 429, or the
-    /// token budget guard is cooling down.
-    fn request_refused(&self) -> Option<Error> {
-        let state = self.shared.state.borrow();
-        let now = self.shared.platform.now_ms();
-        if state.endpoint_blocked_until > now {
-            let wait = seconds_left(state.endpoint_blocked_until, now);
-            return Some(Error::rate_limited(
-                format!("The token endpoint answered 429 (it allows 60 token requests an hour); no token is requested for another {} s", Num(wait)),
-                None,
-                wait,
-            ));
-        }
-        if state.cooldown_until > now {
-            let wait = seconds_left(state.cooldown_until, now);
-            return Some(Error::new(
-                ErrorCode::Unauthenticated,
-                format!("The API refused a freshly issued access token (401): the client may have been revoked or may lack access. To protect the token budget (60 token requests an hour) no new token is requested for another {} s; call invalidateToken() to try again sooner", Num(wait)),
-            ));
-        }
-        None
-    }
-
     /// A token from the store, or from the token endpoint. With a store that can lock, only
     /// the holder of the lock asks the endpoint; the others wait for its token in the store.
     /// The store is read even while requests are refused: reading it costs no token request.
@@ -304,7 +222,13 @@ impl<P: Platform> Client<P> {
         if let Some(token) = self.token_from_store().await {
             return Ok((token, Source::Store));
         }
-        if let Some(refusal) = self.request_refused() {
+        let refusal = self
+            .shared
+            .state
+            .borrow()
+            .guard
+            .request_refusal(self.shared.platform.now_ms());
+        if let Some(refusal) = refusal {
             return Err(refusal);
         }
         let mut locked = false;
@@ -399,10 +323,7 @@ impl<P: Platform> Client<P> {
         let token = AccessToken::from_store_value(&value)?;
         let state = self.shared.state.borrow();
         let usable = token.is_fresh(platform.now_ms(), self.shared.config.refresh_margin_s)
-            && !state
-                .refused
-                .iter()
-                .any(|t| t == token.access_token.expose());
+            && !state.guard.is_refused(token.access_token.expose());
         usable.then_some(token)
     }
 
@@ -421,8 +342,12 @@ impl<P: Platform> Client<P> {
             ..
         }) = &result
         {
-            self.shared.state.borrow_mut().endpoint_blocked_until =
-                platform.now_ms() + wait * 1000.0;
+            let until = platform.now_ms() + wait * 1000.0;
+            self.shared
+                .state
+                .borrow_mut()
+                .guard
+                .endpoint_rate_limited(until);
         }
         result
     }
@@ -430,45 +355,32 @@ impl<P: Platform> Client<P> {
     /// The API refused `token`: forget it (only if it is still the cached one: a newer token
     /// fetched meanwhile stays) and start a cool-down when a replacement was refused too.
     fn token_refused(&self, token: &AccessToken) {
+        let now = self.shared.platform.now_ms();
         let mut state = self.shared.state.borrow_mut();
         let raw = token.access_token.expose();
-        if state.refused.iter().any(|t| t == raw) {
-            return;
-        }
-        remember(&mut state.refused, raw, REFUSED_MEMORY);
-        if state
-            .cached
-            .as_ref()
-            .is_some_and(|c| c.access_token.expose() == raw)
+        if state.guard.refused(raw, now)
+            && state
+                .cached
+                .as_ref()
+                .is_some_and(|c| c.access_token.expose() == raw)
         {
             state.cached = None;
-        }
-        state.refusal_pending = true;
-        if state.replacements.iter().any(|t| t == raw) {
-            let growth = 2f64.powi(state.cooldowns.min(16) as i32);
-            state.cooldowns += 1;
-            let seconds = (COOLDOWN_BASE_S * growth).min(COOLDOWN_CAP_S);
-            state.cooldown_until = self.shared.platform.now_ms() + seconds * 1000.0;
         }
     }
 
     /// The API accepted a token: the guard relaxes.
     fn token_accepted(&self) {
-        self.shared.state.borrow_mut().reset_guard();
+        self.shared.state.borrow_mut().guard.accepted();
     }
 
     /// Drops the cached token (it will not be reused, even from a store) and resets the
     /// token budget guard.
     pub fn invalidate_token(&self) {
         let mut state = self.shared.state.borrow_mut();
-        if let Some(token) = state.cached.take() {
-            remember(
-                &mut state.refused,
-                token.access_token.expose(),
-                REFUSED_MEMORY,
-            );
-        }
-        state.reset_guard();
+        let cached = state.cached.take();
+        state
+            .guard
+            .invalidated(cached.as_ref().map(|t| t.access_token.expose()));
     }
 
     /// Sends an authenticated call: a 401 invalidates the token used, fetches a new one and

@@ -16,6 +16,7 @@ pub mod config;
 pub mod error;
 pub mod flight;
 pub mod form;
+pub mod guard;
 pub mod http;
 pub mod json;
 pub mod num;
