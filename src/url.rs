@@ -68,8 +68,9 @@ impl BaseUrl {
             )));
         }
         check_path_chars(rest)?;
-        let rest = if rest.is_empty() { "/" } else { rest };
-        Ok(format!("{origin}{}", encode_unsafe(rest)))
+        // `https://host?x` means `https://host/?x`.
+        let slash = if rest.starts_with('/') { "" } else { "/" };
+        Ok(format!("{origin}{slash}{}", encode_unsafe(rest)))
     }
 }
 
@@ -131,6 +132,9 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), UrlError> {
         match authority.find(']') {
             Some(i) => {
                 let (h, p) = authority.split_at(i + 1);
+                if !p.is_empty() && !p.starts_with(':') {
+                    return Err(UrlError("has characters after its IPv6 address".into()));
+                }
                 (h, p.strip_prefix(':'))
             }
             None => return Err(UrlError("has an unterminated IPv6 address".into())),
@@ -278,6 +282,7 @@ mod tests {
             "https://www.ankorstore.com:x",
             "https://bad host.com",
             "https://[::1",
+            "http://[::1]evil.example/api",
             "",
             "https://a.com/\n",
         ] {
@@ -288,6 +293,14 @@ mod tests {
     #[test]
     fn resolves_paths_and_same_origin_urls_only() {
         let b = BaseUrl::parse("http://127.0.0.1:8787").unwrap();
+        assert_eq!(
+            b.resolve("http://127.0.0.1:8787?page=2").unwrap(),
+            "http://127.0.0.1:8787/?page=2"
+        );
+        assert_eq!(
+            b.resolve("http://127.0.0.1:8787").unwrap(),
+            "http://127.0.0.1:8787/"
+        );
         assert_eq!(
             b.resolve("/api/v1/orders").unwrap(),
             "http://127.0.0.1:8787/api/v1/orders"

@@ -51,19 +51,37 @@ impl Drop for Timer {
     }
 }
 
+/// Resolves a promise when dropped. A `JsFuture` frees its callbacks only when its promise
+/// settles, so a promise that would never settle (a cleared timer, a removed listener) is
+/// settled on the way out instead of leaking them.
+struct SettleOnDrop(Option<Function>);
+
+impl Drop for SettleOnDrop {
+    fn drop(&mut self) {
+        if let Some(resolve) = self.0.take() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
 /// A future that resolves after `ms`.
 struct Sleep {
     future: JsFuture,
     _timer: Option<Timer>,
+    _settle: SettleOnDrop,
 }
 
 impl Sleep {
     fn new(ms: f64) -> Sleep {
         let mut timer = None;
-        let promise =
-            Promise::new(&mut |resolve, _reject| timer = Some(Timer::start(&resolve, ms)));
+        let mut resolve_fn = None;
+        let promise = Promise::new(&mut |resolve, _reject| {
+            timer = Some(Timer::start(&resolve, ms));
+            resolve_fn = Some(resolve);
+        });
         Sleep {
             future: JsFuture::from(promise),
+            _settle: SettleOnDrop(resolve_fn),
             _timer: timer,
         }
     }
@@ -267,6 +285,7 @@ impl Platform for WebPlatform {
         }
         let mut resolve_fn = None;
         let promise = Promise::new(&mut |resolve, _reject| resolve_fn = Some(resolve));
+        let _settle = SettleOnDrop(resolve_fn.clone());
         let _listener = resolve_fn.map(|resolve| Listener::new(signal, resolve));
         let _ = JsFuture::from(promise).await;
     }
