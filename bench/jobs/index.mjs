@@ -8,6 +8,7 @@ import { jobsDir } from "../lib/paths.mjs";
 
 export const CONTENDERS = [
   { id: "raw", label: "raw fetch", spec: null, imports: [], managesTokens: false },
+  { id: "raw-timeout", label: "raw fetch + timeout", spec: null, imports: [], managesTokens: false },
   { id: "package", label: "ankorstore-client", spec: "ankorstore-client", imports: ["AnkorstoreClient"], managesTokens: true },
   {
     id: "badgateway", label: "@badgateway/oauth2-client", spec: "@badgateway/oauth2-client",

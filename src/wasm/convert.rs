@@ -8,6 +8,8 @@ use crate::error::Error;
 use crate::json::Json;
 use crate::token::AccessToken;
 
+use super::platform::plain_set;
+
 /// Deepest nesting read from a JavaScript value; deeper parts become `null`. The wasm
 /// stack is small and a recursion overflow would trap the instance.
 const MAX_DEPTH: usize = 32;
@@ -61,7 +63,7 @@ pub fn to_js(value: &Json) -> JsValue {
         Json::Object(members) => {
             let object = Object::new();
             for (key, member) in members {
-                let _ = Reflect::set(&object, &JsValue::from_str(key), &to_js(member));
+                plain_set(&object, &JsValue::from_str(key), &to_js(member));
             }
             object.into()
         }
@@ -70,7 +72,7 @@ pub fn to_js(value: &Json) -> JsValue {
 
 /// Sets `object[key] = value`.
 pub fn set(object: &Object, key: &str, value: JsValue) {
-    let _ = Reflect::set(object, &JsValue::from_str(key), &value);
+    plain_set(object, &JsValue::from_str(key), &value);
 }
 
 /// The `AccessToken` object of the public API.

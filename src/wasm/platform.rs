@@ -25,6 +25,13 @@ extern "C" {
     /// `JSON.parse` of a JavaScript string (js-sys's takes a Rust `&str`, a copy each way).
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
+    /// `Reflect.get` without an exception wrapper (a try/catch and an `apply` per call): only
+    /// for objects this crate made or `JSON.parse` returned, which have no getter that throws.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
+    pub(super) fn plain_get(target: &JsValue, key: &JsValue) -> JsValue;
+    /// `Reflect.set`, likewise only on plain objects.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    pub(super) fn plain_set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(callback: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
@@ -143,7 +150,47 @@ fn describe(error: &JsValue) -> String {
 }
 
 fn set(object: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+    plain_set(object, &js_str(key), value);
+}
+
+/// Strings every call repeats (option keys, header names, media types, member names).
+const CONSTANTS: &[&str] = &[
+    "method",
+    "headers",
+    "body",
+    "redirect",
+    "manual",
+    "signal",
+    "GET",
+    "POST",
+    "accept",
+    "authorization",
+    "content-type",
+    "application/json",
+    "application/vnd.api+json",
+    "application/x-www-form-urlencoded",
+    "data",
+    "type",
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "created_at",
+    "updated_at",
+];
+
+thread_local! {
+    /// The JavaScript strings of [`CONSTANTS`], made once: decoding a string from wasm
+    /// memory on every call costs more than the lookup.
+    static CONSTANT_VALUES: Vec<JsValue> = CONSTANTS.iter().map(|s| JsValue::from_str(s)).collect();
+}
+
+/// `text` as a JavaScript string, from the cache when it is one of [`CONSTANTS`].
+fn js_str(text: &str) -> JsValue {
+    match CONSTANTS.iter().position(|c| *c == text) {
+        Some(i) => CONSTANT_VALUES.with(|values| values[i].clone()),
+        None => JsValue::from_str(text),
+    }
 }
 
 /// The `init` of `fetch(url, init)`, as a plain object (cheaper for fetch implementations
@@ -151,20 +198,16 @@ fn set(object: &Object, key: &str, value: &JsValue) {
 fn build_init(request: &HttpRequest, signal: &AbortSignal) -> Object {
     let headers = Object::new();
     for (name, value) in &request.headers {
-        let _ = Reflect::set(
-            &headers,
-            &JsValue::from_str(name),
-            &JsValue::from_str(value),
-        );
+        plain_set(&headers, &js_str(name), &js_str(value));
     }
     let init = Object::new();
-    set(&init, "method", &JsValue::from_str(&request.method));
+    set(&init, "method", &js_str(&request.method));
     set(&init, "headers", &headers);
     if let Some(body) = &request.body {
         set(&init, "body", &JsValue::from_str(body));
     }
     // Never follow a redirect: the credentials and the token must not travel elsewhere.
-    set(&init, "redirect", &JsValue::from_str("manual"));
+    set(&init, "redirect", &js_str("manual"));
     set(&init, "signal", signal);
     init
 }
@@ -309,7 +352,7 @@ impl Platform for WebPlatform {
         let members = keys
             .iter()
             .filter_map(|&key| {
-                let member = Reflect::get(value, &JsValue::from_str(key)).ok()?;
+                let member = plain_get(value, &js_str(key));
                 (!member.is_undefined()).then(|| (key.to_string(), to_json(&member)))
             })
             .collect();
@@ -320,7 +363,7 @@ impl Platform for WebPlatform {
         if !value.is_object() {
             return None;
         }
-        Reflect::get(value, &JsValue::from_str(key)).ok()
+        Some(plain_get(value, &js_str(key)))
     }
 
     async fn store_get(&self, store: &JsValue, key: &str) -> Result<Option<String>, ()> {
