@@ -1,6 +1,6 @@
 //! JSON:API and OAuth error documents (`error::api_error`, `token_error`,
-//! `json_api_errors`): any status and body map to the documented code, `errors` keep only
-//! the documented members, the token endpoint's free text never surfaces, and redaction
+//! `json_api_errors`): any status and body map to the documented code, `errors` keep the
+//! error objects as sent, the token endpoint's free text never surfaces, and redaction
 //! reaches every string of the error.
 #![no_main]
 
@@ -52,31 +52,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let body = json_from_bytes(body_bytes);
 
-    // json_api_errors: at most 50 objects, documented members only, in order, no duplicates.
+    // json_api_errors: at most 100 of the document's error objects, each exactly as sent.
     let errors = json_api_errors(Some(&body));
     if let Some(list) = &errors {
-        assert!(list.len() <= 50);
-        for e in list {
-            let Json::Object(members) = e else {
-                panic!("a non-object in errors")
-            };
-            let order = ["status", "code", "title", "detail", "source", "meta"];
-            let mut last = None;
-            for (k, v) in members {
-                let pos = order
-                    .iter()
-                    .position(|o| o == k)
-                    .expect("undocumented member");
-                assert!(
-                    last.is_none_or(|l| pos > l),
-                    "duplicate or unordered member"
-                );
-                last = Some(pos);
-                if pos < 4 {
-                    assert!(matches!(v, Json::String(_)), "{k} is not a string");
-                }
-            }
-        }
+        assert!(list.len() <= 100);
+        let Some(Json::Array(sent)) = body.get("errors") else {
+            panic!("errors without an errors array")
+        };
+        let objects: Vec<&Json> = sent.iter().filter(|e| e.is_object()).take(100).collect();
+        // Compared as text: a NaN number is not equal to itself.
+        assert_eq!(format!("{:?}", list.iter().collect::<Vec<_>>()), format!("{objects:?}"));
     }
 
     // api_error: code by status, errors as extracted, no control characters in the message.

@@ -123,7 +123,7 @@ export class AnkorstoreError extends Error {
   retryAfter?: number;
   /** `error` of an OAuth error body, e.g. "invalid_client". */
   oauthError?: string;
-  /** `errors` of a JSON:API error document. */
+  /** `errors` of a JSON:API error document: its error objects, every member as sent (redacted). */
   errors?: JsonApiError[];
 }
 "#;
