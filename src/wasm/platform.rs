@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, Response};
 
+use crate::api_call::USER_FIELDS;
 use crate::json::Json;
 use crate::platform::{Body, HttpRequest, HttpResponse, Platform, TransportError};
 
@@ -170,25 +171,25 @@ const CONSTANTS: &[&str] = &[
     "application/vnd.api+json",
     "application/x-www-form-urlencoded",
     "data",
-    "type",
-    "id",
-    "email",
-    "first_name",
-    "last_name",
-    "created_at",
-    "updated_at",
 ];
 
-thread_local! {
-    /// The JavaScript strings of [`CONSTANTS`], made once: decoding a string from wasm
-    /// memory on every call costs more than the lookup.
-    static CONSTANT_VALUES: Vec<JsValue> = CONSTANTS.iter().map(|s| JsValue::from_str(s)).collect();
+/// [`CONSTANTS`], then the members of the `/me` user that are read on every call.
+fn constants() -> impl Iterator<Item = &'static str> {
+    CONSTANTS.iter().chain(USER_FIELDS).copied()
 }
 
-/// `text` as a JavaScript string, from the cache when it is one of [`CONSTANTS`].
+thread_local! {
+    /// The JavaScript strings of [`constants`], made once: decoding a string from wasm
+    /// memory on every call costs more than the lookup.
+    static CONSTANT_VALUES: Vec<JsValue> = constants().map(JsValue::from_str).collect();
+}
+
+/// `text` as a JavaScript string, from the cache when it is one of [`constants`].
 fn js_str(text: &str) -> JsValue {
-    match CONSTANTS.iter().position(|c| *c == text) {
-        Some(i) => CONSTANT_VALUES.with(|values| values[i].clone()),
+    match constants().position(|c| c == text) {
+        Some(i) => CONSTANT_VALUES
+            .with(|values| values.get(i).cloned())
+            .unwrap_or_else(|| JsValue::from_str(text)),
         None => JsValue::from_str(text),
     }
 }
