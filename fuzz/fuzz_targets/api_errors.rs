@@ -61,7 +61,10 @@ fuzz_target!(|data: &[u8]| {
         };
         let objects: Vec<&Json> = sent.iter().filter(|e| e.is_object()).take(100).collect();
         // Compared as text: a NaN number is not equal to itself.
-        assert_eq!(format!("{:?}", list.iter().collect::<Vec<_>>()), format!("{objects:?}"));
+        assert_eq!(
+            format!("{:?}", list.iter().collect::<Vec<_>>()),
+            format!("{objects:?}")
+        );
     }
 
     // api_error: code by status, errors as extracted, no control characters in the message.

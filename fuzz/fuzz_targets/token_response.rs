@@ -5,7 +5,7 @@
 
 use ankorstore_client::secret::Secret;
 use ankorstore_client::token::AccessToken;
-use fuzz_support::json_from_bytes;
+use fuzz_support::{assert_store_round_trip, json_from_bytes};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -44,27 +44,9 @@ fuzz_target!(|data: &[u8]| {
     // A realistic token written to a store reads back (times to the millisecond).
     let realistic = (0.0..=1e13).contains(&requested_at) && (0.001..=1e9).contains(&t.expires_in);
     if realistic {
-        let back = AccessToken::from_store_value(&t.to_store_value())
-            .expect("a token the client accepted must read back from its store value");
-        assert_eq!(back.access_token, t.access_token);
-        assert_eq!(back.token_type, t.token_type);
-        assert!(
-            close(back.expires_in, t.expires_in),
-            "{} vs {}",
-            back.expires_in,
-            t.expires_in
-        );
-        assert!(
-            close(back.expires_at, t.expires_at),
-            "{} vs {}",
-            back.expires_at,
-            t.expires_at
+        assert_store_round_trip(
+            &t,
+            "a token the client accepted must read back from its store value",
         );
     }
 });
-
-/// Equal to the millisecond (the store keeps three decimals), or to 1e-12 relative where
-/// an f64 has no more precision than that.
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 0.001_f64.max(b.abs() * 1e-12)
-}

@@ -3,6 +3,7 @@
 #![no_main]
 
 use ankorstore_client::token::AccessToken;
+use fuzz_support::assert_store_round_trip;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -22,27 +23,6 @@ fuzz_target!(|data: &[u8]| {
     // Writing it back and reading again is stable, for values a client writes: lifetimes of
     // at least 1 ms (the format keeps three decimals) and times before the year 5138.
     if t.expires_in >= 0.001 && t.expires_in < 1e11 && t.expires_at < 1e14 {
-        let back = AccessToken::from_store_value(&t.to_store_value())
-            .expect("a token read from a store must write back readably");
-        assert_eq!(back.access_token, t.access_token);
-        assert_eq!(back.token_type, t.token_type);
-        assert!(
-            close(back.expires_in, t.expires_in),
-            "{} vs {}",
-            back.expires_in,
-            t.expires_in
-        );
-        assert!(
-            close(back.expires_at, t.expires_at),
-            "{} vs {}",
-            back.expires_at,
-            t.expires_at
-        );
+        assert_store_round_trip(&t, "a token read from a store must write back readably");
     }
 });
-
-/// Equal to the millisecond (the store keeps three decimals), or to 1e-12 relative where
-/// an f64 has no more precision than that.
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 0.001_f64.max(b.abs() * 1e-12)
-}

@@ -4,6 +4,7 @@
 
 use ankorstore_client::error::Error;
 use ankorstore_client::json::Json;
+use ankorstore_client::token::AccessToken;
 
 /// Separates the fields of one fuzz input. 0xFF never occurs in UTF-8, so a field decoded
 /// from the input can hold any text.
@@ -468,4 +469,26 @@ mod tests {
         assert_eq!(form_decode("a=%c3"), None);
         assert_eq!(form_decode("a=~"), None);
     }
+}
+
+/// Asserts that `token` reads back from its token store value: the same token and type,
+/// and times equal to the millisecond (the store keeps three decimals), or to 1e-12
+/// relative where an f64 has no more precision than that. `why` says which promise broke.
+pub fn assert_store_round_trip(token: &AccessToken, why: &str) {
+    let close = |a: f64, b: f64| (a - b).abs() <= 0.001_f64.max(b.abs() * 1e-12);
+    let back = AccessToken::from_store_value(&token.to_store_value()).expect(why);
+    assert_eq!(back.access_token, token.access_token);
+    assert_eq!(back.token_type, token.token_type);
+    assert!(
+        close(back.expires_in, token.expires_in),
+        "{} vs {}",
+        back.expires_in,
+        token.expires_in
+    );
+    assert!(
+        close(back.expires_at, token.expires_at),
+        "{} vs {}",
+        back.expires_at,
+        token.expires_at
+    );
 }
