@@ -27,7 +27,7 @@ extra_args=${FUZZ_ARGS:-}
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   echo "== installing cargo-fuzz (about a minute)"
-  cargo install cargo-fuzz --locked
+  cargo install cargo-fuzz --version 0.13.2 --locked
 fi
 
 all_targets=$(awk '/^\[\[bin\]\]/ { bin = 1 } bin && /^name = / { gsub(/name = |"/, ""); print; bin = 0 }' fuzz/Cargo.toml)

@@ -23,8 +23,8 @@ if ! (have wasm-bindgen && wasm-bindgen --version | grep -qx "wasm-bindgen $wb_v
 fi
 
 if ! have wasm-pack; then
-  step "cargo install wasm-pack (a few minutes)"
-  cargo install wasm-pack
+  step "cargo install wasm-pack 0.15.1 (a few minutes)"
+  cargo install wasm-pack --version 0.15.1
 fi
 
 # npm ci when node_modules is missing or older than the lock file.

@@ -22,7 +22,7 @@ echo "== cargo-deny (deny.toml)"
 if ! command -v cargo-deny >/dev/null 2>&1; then
   echo "   installing cargo-deny (builds from source, a few minutes)"
   started=$(date +%s)
-  cargo install cargo-deny --locked --quiet
+  cargo install cargo-deny --version 0.20.2 --locked --quiet
   echo "   installed in $(($(date +%s) - started)) s"
 fi
 log=$(mktemp)
