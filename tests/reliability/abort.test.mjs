@@ -7,7 +7,8 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startMock } from "../../mock/server.mjs";
+import { startMock } from "../../mock/server.mjs";
+import { opts, rejectsWith } from "../js/support/client-kit.mjs";
 import { importPackage } from "../js/support/package.mjs";
 import { liveHandles, observeWasm } from "./support/wasm.mjs";
 
@@ -27,19 +28,10 @@ before(async () => {
 after(() => mock.close());
 beforeEach(() => mock.reset());
 
-const client = (extra = {}) =>
-  new AnkorstoreClient({ clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, baseUrl: mock.url, ...extra });
+const client = (extra = {}) => new AnkorstoreClient(opts(mock, extra));
 
-async function rejection(promise, code) {
-  let error;
-  await promise.then(
-    (value) => assert.fail(`expected ${code}, got ${JSON.stringify(value)?.slice(0, 120)}`),
-    (e) => { error = e; },
-  );
-  assert.ok(error instanceof AnkorstoreError, `not an AnkorstoreError: ${error?.stack ?? error}`);
-  assert.equal(error.code, code, error.message);
-  return error;
-}
+/** Awaits a rejection and checks it is an AnkorstoreError with `code`; returns it. */
+const rejection = (promise, code) => rejectsWith({ AnkorstoreError }, promise, code);
 
 /** Runs `call(signal)` and aborts after `abortAfterMs`; returns how long after the abort the
  * call settled, and the API requests sent after the abort (waiting `quietMs` to see them). */

@@ -7,7 +7,8 @@
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startMock } from "../../mock/server.mjs";
+import { startMock } from "../../mock/server.mjs";
+import { opts, rejectsWith } from "../js/support/client-kit.mjs";
 import { importPackage } from "../js/support/package.mjs";
 
 const { AnkorstoreClient, AnkorstoreError } = await importPackage();
@@ -31,20 +32,10 @@ afterEach(() => {
   Date.now = realNow;
 });
 
-const client = (extra = {}) =>
-  new AnkorstoreClient({ clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, baseUrl: mock.url, ...extra });
+const client = (extra = {}) => new AnkorstoreClient(opts(mock, extra));
 
 /** Awaits a rejection and checks it is an AnkorstoreError with `code`; returns it. */
-async function rejection(promise, code) {
-  let error;
-  await promise.then(
-    (value) => assert.fail(`expected ${code}, got ${JSON.stringify(value)?.slice(0, 120)}`),
-    (e) => { error = e; },
-  );
-  assert.ok(error instanceof AnkorstoreError, `not an AnkorstoreError: ${error?.stack ?? error}`);
-  assert.equal(error.code, code, error.message);
-  return error;
-}
+const rejection = (promise, code) => rejectsWith({ AnkorstoreError }, promise, code);
 
 const tokenRequests = () => mock.stats().tokenRequests;
 
