@@ -123,11 +123,6 @@ impl<P: Platform> Client<P> {
         self.shared.config.endpoint.base_url.as_string()
     }
 
-    /// The platform the client runs on.
-    pub fn platform(&self) -> &P {
-        &self.shared.platform
-    }
-
     /// Cuts the secret and every recent token out of `error`.
     fn redact(&self, error: Error) -> Error {
         let mut redactor = Redactor::new();

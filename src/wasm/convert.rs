@@ -4,6 +4,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::api_call::USER_FIELDS;
 use crate::error::Error;
 use crate::json::Json;
 use crate::token::AccessToken;
@@ -70,9 +71,49 @@ pub fn to_js(value: &Json) -> JsValue {
     }
 }
 
-/// Sets `object[key] = value`.
-pub fn set(object: &Object, key: &str, value: JsValue) {
-    plain_set(object, &JsValue::from_str(key), &value);
+/// Strings every call repeats (option keys, header names, media types, member names).
+const CONSTANTS: &[&str] = &[
+    "method",
+    "headers",
+    "body",
+    "redirect",
+    "manual",
+    "signal",
+    "GET",
+    "POST",
+    "accept",
+    "authorization",
+    "content-type",
+    "application/json",
+    "application/vnd.api+json",
+    "application/x-www-form-urlencoded",
+    "data",
+];
+
+/// [`CONSTANTS`], then the members of the `/me` user that are read on every call.
+fn constants() -> impl Iterator<Item = &'static str> {
+    CONSTANTS.iter().chain(USER_FIELDS).copied()
+}
+
+thread_local! {
+    /// The JavaScript strings of [`constants`], made once: decoding a string from wasm
+    /// memory on every call costs more than the lookup.
+    static CONSTANT_VALUES: Vec<JsValue> = constants().map(JsValue::from_str).collect();
+}
+
+/// `text` as a JavaScript string, from the cache when it is one of [`constants`].
+pub fn js_str(text: &str) -> JsValue {
+    match constants().position(|c| c == text) {
+        Some(i) => CONSTANT_VALUES
+            .with(|values| values.get(i).cloned())
+            .unwrap_or_else(|| JsValue::from_str(text)),
+        None => JsValue::from_str(text),
+    }
+}
+
+/// Sets `object[key] = value` on an object this crate made.
+pub fn set(object: &Object, key: &str, value: &JsValue) {
+    plain_set(object, &js_str(key), value);
 }
 
 /// The `AccessToken` object of the public API.
@@ -81,11 +122,11 @@ pub fn token_to_js(token: &AccessToken) -> JsValue {
     set(
         &object,
         "accessToken",
-        JsValue::from_str(token.access_token.expose()),
+        &JsValue::from_str(token.access_token.expose()),
     );
-    set(&object, "tokenType", JsValue::from_str(&token.token_type));
-    set(&object, "expiresIn", JsValue::from_f64(token.expires_in));
-    set(&object, "expiresAt", JsValue::from_f64(token.expires_at));
+    set(&object, "tokenType", &JsValue::from_str(&token.token_type));
+    set(&object, "expiresIn", &JsValue::from_f64(token.expires_in));
+    set(&object, "expiresAt", &JsValue::from_f64(token.expires_at));
     object.into()
 }
 
@@ -101,19 +142,19 @@ extern "C" {
 pub fn error_to_js(error: &Error) -> JsValue {
     let details = Object::new();
     if let Some(status) = error.status {
-        set(&details, "status", JsValue::from(status));
+        set(&details, "status", &JsValue::from(status));
     }
     if let Some(wait) = error.retry_after {
-        set(&details, "retryAfter", JsValue::from_f64(wait));
+        set(&details, "retryAfter", &JsValue::from_f64(wait));
     }
     if let Some(code) = &error.oauth_error {
-        set(&details, "oauthError", JsValue::from_str(code));
+        set(&details, "oauthError", &JsValue::from_str(code));
     }
     if let Some(errors) = &error.errors {
         set(
             &details,
             "errors",
-            errors.iter().map(to_js).collect::<Array>().into(),
+            &errors.iter().map(to_js).collect::<Array>(),
         );
     }
     JsAnkorstoreError::new(error.code.as_str(), &error.message, &details).into()

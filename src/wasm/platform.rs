@@ -12,11 +12,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, Response};
 
-use crate::api_call::USER_FIELDS;
 use crate::json::Json;
 use crate::platform::{Body, HttpRequest, HttpResponse, Platform, TransportError};
 
-use super::convert::to_json;
+use super::convert::{js_str, set, to_json};
 
 #[wasm_bindgen]
 extern "C" {
@@ -147,50 +146,6 @@ fn describe(error: &JsValue) -> String {
     match text(&cause, "code").or_else(|| text(&cause, "message")) {
         Some(detail) if !cause.is_undefined() => format!("{message} ({detail})"),
         _ => message,
-    }
-}
-
-fn set(object: &Object, key: &str, value: &JsValue) {
-    plain_set(object, &js_str(key), value);
-}
-
-/// Strings every call repeats (option keys, header names, media types, member names).
-const CONSTANTS: &[&str] = &[
-    "method",
-    "headers",
-    "body",
-    "redirect",
-    "manual",
-    "signal",
-    "GET",
-    "POST",
-    "accept",
-    "authorization",
-    "content-type",
-    "application/json",
-    "application/vnd.api+json",
-    "application/x-www-form-urlencoded",
-    "data",
-];
-
-/// [`CONSTANTS`], then the members of the `/me` user that are read on every call.
-fn constants() -> impl Iterator<Item = &'static str> {
-    CONSTANTS.iter().chain(USER_FIELDS).copied()
-}
-
-thread_local! {
-    /// The JavaScript strings of [`constants`], made once: decoding a string from wasm
-    /// memory on every call costs more than the lookup.
-    static CONSTANT_VALUES: Vec<JsValue> = constants().map(JsValue::from_str).collect();
-}
-
-/// `text` as a JavaScript string, from the cache when it is one of [`constants`].
-fn js_str(text: &str) -> JsValue {
-    match constants().position(|c| c == text) {
-        Some(i) => CONSTANT_VALUES
-            .with(|values| values.get(i).cloned())
-            .unwrap_or_else(|| JsValue::from_str(text)),
-        None => JsValue::from_str(text),
     }
 }
 
