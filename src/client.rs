@@ -71,6 +71,8 @@ struct Shared<P: Platform> {
     config: ClientConfig,
     store: Option<P::Store>,
     store_key: String,
+    /// The `/me` request, built once: every `me()` sends the same one.
+    me_call: PreparedCall,
     state: RefCell<TokenState<P::Event>>,
 }
 
@@ -107,12 +109,14 @@ impl<P: Platform> Client<P> {
     /// A client with validated options and an optional token store.
     pub fn new(platform: P, config: ClientConfig, store: Option<P::Store>) -> Self {
         let store_key = store_key(&config);
+        let me_call = prepare_me(&config.endpoint.base_url);
         Client {
             shared: Rc::new(Shared {
                 platform,
                 config,
                 store,
                 store_key,
+                me_call,
                 state: RefCell::default(),
             }),
         }
@@ -417,9 +421,9 @@ impl<P: Platform> Client<P> {
 
     /// `GET /api/v1/me`: the `data` object of the answer, as sent.
     pub async fn me(&self, signal: Option<&P::Signal>) -> Result<P::Value, Error> {
-        let call = prepare_me(&self.shared.config.endpoint.base_url);
-        let result = match self.authenticated(&call, signal).await {
-            Ok(received) => read_me_answer(&self.shared.platform, &call, received),
+        let call = &self.shared.me_call;
+        let result = match self.authenticated(call, signal).await {
+            Ok(received) => read_me_answer(&self.shared.platform, call, received),
             Err(e) => Err(e),
         };
         result.map_err(|e| self.redact(e))
