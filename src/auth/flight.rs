@@ -4,7 +4,7 @@
 //! result: in Cloudflare Workers every request has its own I/O context, and a waiter resumed
 //! from another request's task would send its own requests from that context (workerd then
 //! cancels them). The wasm platform's event is a JavaScript promise, whose reactions run in
-//! the waiter's own context; native platforms use [`LocalEvent`].
+//! the waiter's own context; native runtimes use [`LocalEvent`].
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;

@@ -1,0 +1,74 @@
+//! `exchangeCredentials` and `getMe`: argument reading and result translation only.
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, ErrorCode};
+use crate::oneshot::{exchange_credentials, get_me};
+use crate::options::{Credentials, Endpoint, Given};
+use crate::redact::Redactor;
+
+use super::client::{promise, rejected, signal_of};
+use super::json::{to_js, JsJson};
+use super::runtime::JsRuntime;
+use super::transport::FetchTransport;
+
+/// One token request with the client's retry rules, no cache.
+#[wasm_bindgen(js_name = exchangeCredentials, unchecked_return_type = "Promise<AccessToken>")]
+pub fn exchange_credentials_js(
+    #[wasm_bindgen(unchecked_param_type = "ExchangeOptions")] options: JsValue,
+) -> Promise {
+    let read = Given::read(&JsJson(options), "options", false, ErrorCode::InvalidConfig).and_then(
+        |given| {
+            Ok((
+                Credentials::from_options(&given)?,
+                Endpoint::from_options(&given)?,
+            ))
+        },
+    );
+    let (credentials, endpoint) = match read {
+        Ok(read) => read,
+        Err(e) => return rejected(e),
+    };
+    promise(async move {
+        exchange_credentials(&JsRuntime, &FetchTransport, &endpoint, &credentials)
+            .await
+            .map(|t| to_js(&t.view()))
+    })
+}
+
+/// `GET /api/v1/me` with a token the caller holds; a 401 rejects with `unauthenticated`.
+#[wasm_bindgen(js_name = getMe, unchecked_return_type = "Promise<User>")]
+pub fn get_me_js(
+    #[wasm_bindgen(js_name = accessToken, unchecked_param_type = "string")] access_token: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "GetMeOptions")] options: JsValue,
+) -> Promise {
+    let Some(token) = access_token.as_string() else {
+        return rejected(Error::new(
+            ErrorCode::InvalidArgument,
+            "accessToken must be a string",
+        ));
+    };
+    let json = JsJson(options);
+    let read = Given::read(&json, "options", true, ErrorCode::InvalidConfig).and_then(|given| {
+        Ok((
+            Endpoint::from_options(&given)?,
+            signal_of(given.options.signal)?,
+        ))
+    });
+    let (endpoint, signal) = match read {
+        Ok(read) => read,
+        Err(e) => return rejected(e.redacted(&Redactor::new().with(&token))),
+    };
+    promise(async move {
+        get_me(
+            &JsRuntime,
+            &FetchTransport,
+            &endpoint,
+            &token,
+            signal.as_ref(),
+        )
+        .await
+        .map(|user| user.0)
+    })
+}

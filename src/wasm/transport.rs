@@ -1,0 +1,167 @@
+//! The core's [`Transport`] on gloo-net: every request is a `gloo_net::http::Request`
+//! (headers through gloo-net's `Headers`), sent to the global `fetch` (Node ≥ 18, workerd
+//! and browsers alike) and read as a `gloo_net::http::Response`.
+//!
+//! Two of gloo-net's defects are worked around here (docs/design.md, "gloo-net"):
+//! - `RequestBuilder` builds every request three times (`new Request(url)`, `new URL`, then
+//!   `new Request(url, init)`) to merge query parameters, about 35 µs a call in Node. The
+//!   core already hands over the final URL, so the `web_sys::Request` is built once and
+//!   wrapped with `gloo_net::http::Request::from`.
+//! - `Request::send` converts a rejection with `js_to_error`, which reaches `unreachable!`
+//!   (a trap that kills the wasm instance) when `fetch` rejects with a value that is not an
+//!   `Error`, and keeps only the name and message of one that is (Node's `cause.code`, such as
+//!   `ECONNREFUSED`, is lost). The transport awaits `fetch` itself and reads the rejection
+//!   before anything converts it. It also aborts only its own `AbortController`, with no
+//!   reason: the caller's `AbortSignal`, whatever it was aborted with, never reaches `fetch`
+//!   (the core races the call against it and drops this future, which aborts the request).
+
+use gloo_net::http::{Headers, Request, Response};
+use js_sys::{Function, JsString, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, RequestInit, RequestRedirect};
+
+use crate::runtime::{Body, HttpRequest, HttpResponse, Transport, TransportError};
+
+use super::json::JsJson;
+use super::runtime::Timer;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch`, called unbound so that no `window` is needed.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn fetch(request: &web_sys::Request) -> Result<Promise, JsValue>;
+    /// `JSON.parse` of a JavaScript string (the body never crosses into wasm memory).
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
+}
+
+/// Sends requests with gloo-net.
+#[derive(Clone, Copy, Default)]
+pub struct FetchTransport;
+
+/// Aborts the request's controller when the call is dropped before it completed (the caller
+/// aborted, or gave up): the connection is released at once.
+struct AbortOnDrop(Option<AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            controller.abort();
+        }
+    }
+}
+
+/// A bound `controller.abort` for `setTimeout`, which calls it with no argument: the abort
+/// reason is then the runtime's own `AbortError`, an `Error`.
+fn bound_abort(controller: &AbortController) -> Option<Function> {
+    let abort: Function = Reflect::get(controller, &JsValue::from_str("abort"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    Some(abort.bind0(controller))
+}
+
+/// Words for a failed fetch: the error's message and, in Node, its cause's code.
+fn describe(error: &JsValue) -> String {
+    let text = |v: &JsValue, key: &str| {
+        Reflect::get(v, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    let message = text(error, "message").unwrap_or_else(|| "fetch failed".into());
+    let cause = Reflect::get(error, &JsValue::from_str("cause")).unwrap_or(JsValue::UNDEFINED);
+    match text(&cause, "code").or_else(|| text(&cause, "message")) {
+        Some(detail) if cause.is_object() => format!("{message} ({detail})"),
+        _ => message,
+    }
+}
+
+/// The gloo-net request: method, headers, body, `redirect: manual` (credentials and tokens
+/// never travel to another URL) and the controller's signal.
+fn build(request: &HttpRequest, signal: &web_sys::AbortSignal) -> Result<Request, JsValue> {
+    let headers = Headers::new();
+    for (name, value) in &request.headers {
+        headers.set(name, value);
+    }
+    let init = RequestInit::new();
+    init.set_method(&request.method);
+    init.set_headers(&headers.into_raw());
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_redirect(RequestRedirect::Manual);
+    init.set_signal(Some(signal));
+    web_sys::Request::new_with_str_and_init(&request.url, &init).map(Request::from)
+}
+
+/// Sends and reads the whole body; every failure is the JavaScript value it rejected with.
+async fn exchange(request: Request) -> Result<(Response, JsString), JsValue> {
+    let raw = web_sys::Request::from(request);
+    let response: web_sys::Response = JsFuture::from(fetch(&raw)?).await?.dyn_into()?;
+    let text: JsString = JsFuture::from(response.text()?).await?.dyn_into()?;
+    Ok((Response::from(response), text))
+}
+
+fn parse_body(text: &JsString) -> Body<JsJson> {
+    if text.length() == 0 {
+        return Body::Empty;
+    }
+    match json_parse(text) {
+        Ok(value) => Body::Json(JsJson(value)),
+        Err(_) if text.trim().length() == 0 => Body::Empty,
+        Err(_) => Body::NotJson,
+    }
+}
+
+impl Transport for FetchTransport {
+    type Payload = JsJson;
+
+    async fn send(
+        &self,
+        request: &HttpRequest,
+        timeout_ms: f64,
+    ) -> Result<HttpResponse<JsJson>, TransportError> {
+        let network = |e: JsValue| TransportError::Network(describe(&e));
+        let controller = AbortController::new().map_err(network)?;
+        let abort = bound_abort(&controller)
+            .ok_or_else(|| TransportError::Network("AbortController is unavailable".into()))?;
+        let mut guard = AbortOnDrop(Some(controller.clone()));
+        let deadline = Timer::start(&abort, timeout_ms);
+        let signal = controller.signal();
+        let outcome = match build(request, &signal) {
+            Ok(gloo_request) => exchange(gloo_request).await,
+            Err(e) => Err(e),
+        };
+        drop(deadline);
+        guard.0 = None;
+        match outcome {
+            Ok((response, text)) => {
+                let status = response.status();
+                let headers = response.headers();
+                let retry_after = if status == 429 {
+                    headers.get("retry-after")
+                } else {
+                    None
+                };
+                let rate_limit = match headers.get("x-ratelimit-limit") {
+                    Some(limit) => [
+                        Some(limit),
+                        headers.get("x-ratelimit-remaining"),
+                        headers.get("x-ratelimit-reset"),
+                    ],
+                    None => [None, None, None],
+                };
+                Ok(HttpResponse {
+                    status,
+                    retry_after,
+                    rate_limit,
+                    body: parse_body(&text),
+                })
+            }
+            Err(_) if signal.aborted() => Err(TransportError::Timeout),
+            Err(e) => Err(network(e)),
+        }
+    }
+}
