@@ -5,35 +5,41 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { CONTENDERS } from "./jobs/index.mjs";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { CONTENDERS, addBaseline } from "./jobs/index.mjs";
+import { baselineTarball } from "./lib/baseline.mjs";
 import { concurrency } from "./lib/concurrency.mjs";
 import { coldNode } from "./lib/cold-node.mjs";
 import { coldWorkerd } from "./lib/cold-workerd.mjs";
-import { ensureBenchInstall } from "./lib/install.mjs";
-import { packageDir, versionOf } from "./lib/libs.mjs";
+import { BASELINE_NAME, baselineDir, baselineLoaderPath, ensureBenchInstall } from "./lib/install.mjs";
+import { importTarget, packageDir, versionOf } from "./lib/libs.mjs";
 import { spawnMock } from "./lib/mock.mjs";
 import { baselinePath, resultsDir, root } from "./lib/paths.mjs";
 import { perCall } from "./lib/percall.mjs";
 import { renderMarkdown, renderReadmeBlock, renderSvg } from "./lib/report.mjs";
 import { GZIP_LEVEL, baselineFigures, bundleSizes, runtimeSizes } from "./lib/size.mjs";
 
-const SECTIONS = ["size", "concurrency", "percall", "node", "workerd"];
+const SECTIONS = ["size", "concurrency", "percall", "crossings", "node", "workerd"];
 const FULL = { rounds: 5, callsPerRound: 2000, warmup: 1000, blockWarmup: 100, concurrentCalls: 1000, nodeLaunches: 10, workerdLaunches: 10 };
 const QUICK = { rounds: 2, callsPerRound: 300, warmup: 200, blockWarmup: 50, concurrentCalls: 1000, nodeLaunches: 3, workerdLaunches: 3 };
 
 const USAGE = `usage: node bench/run.mjs [options]
   --quick                  a short run (few samples; figures are indicative only)
+  --baseline=<ref|tgz>     also measure another build in the same run: a git ref (built once
+                           in a temporary worktree) or a packed tarball
   --readme                 also replace the <!-- bench:start --> … <!-- bench:end --> block of README.md
   --only=${SECTIONS.join(",")}
                            run only these sections; prints the Markdown, writes no file
   --update-size-baseline   write bench/size-baseline.json from the installed package, and exit`;
 
 function parseArgs(argv) {
-  const args = { quick: false, readme: false, only: null, updateBaseline: false };
+  const args = { quick: false, readme: false, only: null, updateBaseline: false, baseline: null };
   for (const arg of argv) {
     if (arg === "--quick") args.quick = true;
     else if (arg === "--readme") args.readme = true;
     else if (arg === "--update-size-baseline") args.updateBaseline = true;
+    else if (arg.startsWith("--baseline=")) args.baseline = arg.slice(11);
     else if (arg.startsWith("--only=")) {
       args.only = arg.slice(7).split(",").filter(Boolean);
       const unknown = args.only.filter((s) => !SECTIONS.includes(s));
@@ -69,6 +75,20 @@ export function updateSizeBaseline() {
   return baseline;
 }
 
+/** JS↔wasm crossings of one steady-state me() call, for the package and the baseline. */
+async function crossings(mock) {
+  const run = promisify(execFile);
+  const out = [];
+  for (const contender of CONTENDERS.filter((c) => c.id === "package" || c.id === "baseline")) {
+    await mock.reset();
+    const { stdout } = await run(process.execPath, [join(root, "bench", "lib", "crossings-child.mjs"),
+      importTarget(contender), mock.url, "200"], { timeout: 120_000 });
+    const perCall = JSON.parse(stdout.trim().split("\n").pop());
+    out.push({ id: contender.id, label: contender.label, total: perCall.reduce((n, c) => n + c.perCall, 0), perCall });
+  }
+  return out;
+}
+
 const README_START = "<!-- bench:start -->";
 const README_END = "<!-- bench:end -->";
 
@@ -92,7 +112,9 @@ async function main() {
   const wants = (s) => !args.only || args.only.includes(s);
   const log = (line) => process.stderr.write(`${line}\n`);
   const started = performance.now();
-  const install = await ensureBenchInstall({ log });
+  const baseline = args.baseline ? baselineTarball(args.baseline, log) : null;
+  const install = await ensureBenchInstall({ log, baseline: baseline?.tarball });
+  if (baseline) addBaseline({ label: baseline.label, name: BASELINE_NAME, dir: baselineDir, loader: baselineLoaderPath });
   const results = {
     meta: {
       date: new Date().toISOString(), quick: args.quick, machine: machine(), config, gzipLevel: GZIP_LEVEL,
@@ -111,6 +133,7 @@ async function main() {
   await section("size", async () => {
     results.sizes = {
       gzipLevel: GZIP_LEVEL, runtimes: await runtimeSizes(packageDir), bundles: await bundleSizes(CONTENDERS, packageDir),
+      ...(baseline ? { baselineRuntimes: await runtimeSizes(baselineDir) } : {}),
     };
   });
   const mock = await spawnMock();
@@ -121,6 +144,7 @@ async function main() {
     // Concurrency resets the mock (revoking tokens), so it runs before the per-call clients exist.
     await section("concurrency", async () => { results.concurrency = await concurrency(mock, { calls: config.concurrentCalls }); });
     await section("percall", async () => { results.perCall = await perCall(mock, { ...config, log }); });
+    await section("crossings", async () => { results.crossings = await crossings(mock); });
     await section("node", async () => { results.coldNode = await coldNode(mock, { launches: config.nodeLaunches, log }); });
     await section("workerd", async () => { results.coldWorkerd = await coldWorkerd(mock, { launches: config.workerdLaunches, log }); });
   } finally {

@@ -22,7 +22,16 @@ export const CONTENDERS = [
   },
 ];
 
-export const jobPath = (id) => join(jobsDir, `${id}.mjs`);
+/** Adds the baseline build (--baseline) as a contender doing the package's job. */
+export function addBaseline({ label, name, dir, loader }) {
+  CONTENDERS.splice(3, 0, {
+    id: "baseline", label: `ankorstore-client @ ${label}`, spec: name, imports: ["AnkorstoreClient"],
+    managesTokens: true, job: "package", packageDir: dir, loader,
+  });
+}
+
+const jobOf = (id) => CONTENDERS.find((c) => c.id === id)?.job ?? id;
+export const jobPath = (id) => join(jobsDir, `${jobOf(id)}.mjs`);
 
 /** The job's `create`, from its module. */
 export async function loadJob(id) {

@@ -20,8 +20,9 @@ async function workerModules(contender) {
   });
   const dir = join(scratchDir, "workerd");
   const modules = [{ type: "ESModule", path: join(dir, "worker.mjs"), contents: code }];
-  if (contender?.id === "package") {
-    modules.push({ type: "CompiledWasm", path: join(dir, WASM_NAME), contents: readFileSync(join(packageDir, WASM_NAME)) });
+  const wasmDir = contender?.id === "package" ? packageDir : contender?.packageDir;
+  if (wasmDir) {
+    modules.push({ type: "CompiledWasm", path: join(dir, WASM_NAME), contents: readFileSync(join(wasmDir, WASM_NAME)) });
   }
   return modules;
 }

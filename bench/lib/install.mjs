@@ -12,6 +12,10 @@ const tarballDir = join(root, ".scratch");
 export const installDir = join(scratchDir, "install");
 export const packageDir = join(installDir, "node_modules", "ankorstore-client");
 export const loaderPath = join(installDir, "load-esm.mjs");
+/** The baseline build (--baseline), installed beside the package under another name. */
+export const BASELINE_NAME = "ankorstore-client-baseline";
+export const baselineDir = join(installDir, "node_modules", BASELINE_NAME);
+export const baselineLoaderPath = join(installDir, "load-baseline.mjs");
 
 function newestTarball() {
   if (!existsSync(tarballDir)) return null;
@@ -22,31 +26,36 @@ function newestTarball() {
   return found[0] ?? null;
 }
 
-function install(bytes, hash) {
+function install(bytes, hash, baseline) {
   mkdirSync(installDir, { recursive: true });
   const copy = join(installDir, "ankorstore-client.tgz");
   writeFileSync(copy, bytes);
   writeFileSync(join(installDir, "package.json"), `${JSON.stringify({ name: "bench-consumer", private: true, type: "module" }, null, 2)}\n`);
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", "--no-save", copy], { cwd: installDir, stdio: ["ignore", "ignore", "pipe"] });
+  const specs = [copy, ...(baseline ? [`${BASELINE_NAME}@file:${baseline}`] : [])];
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", "--no-save", ...specs], { cwd: installDir, stdio: ["ignore", "ignore", "pipe"] });
   writeFileSync(loaderPath, 'export * from "ankorstore-client";\n');
+  writeFileSync(baselineLoaderPath, `export * from "${BASELINE_NAME}";\n`);
   writeFileSync(join(installDir, "installed.sha256"), hash);
 }
 
-/** Installs the current tarball if needed; waits up to `waitMs` for one (a re-pack may be under way). */
-export async function ensureBenchInstall({ waitMs = 120_000, log = () => {} } = {}) {
+/** Installs the current tarball if needed (and the `baseline` tarball beside it, if given);
+ * waits up to `waitMs` for one (a re-pack may be under way). */
+export async function ensureBenchInstall({ waitMs = 120_000, log = () => {}, baseline = null } = {}) {
   const deadline = Date.now() + waitMs;
   for (let attempt = 1; ; attempt++) {
     const tarball = newestTarball();
     try {
       if (!tarball) throw new Error("no .scratch/ankorstore-client-*.tgz: run `node scripts/pack.mjs`");
       const bytes = readFileSync(tarball);
-      const hash = createHash("sha256").update(bytes).digest("hex");
+      const hasher = createHash("sha256").update(bytes);
+      if (baseline) hasher.update(readFileSync(baseline));
+      const hash = hasher.digest("hex");
       const marker = join(installDir, "installed.sha256");
       if (existsSync(marker) && readFileSync(marker, "utf8") === hash && existsSync(join(packageDir, "package.json"))) {
         return { tarball, hash, fresh: false };
       }
       log(`installing ${tarball.slice(root.length + 1)} into ${installDir.slice(root.length + 1)}`);
-      install(bytes, hash);
+      install(bytes, hash, baseline);
       return { tarball, hash, fresh: true };
     } catch (error) {
       if (Date.now() > deadline) throw error;

@@ -13,6 +13,7 @@ export { packageDir };
 export function importTarget(contender) {
   if (contender.spec === null) return null;
   if (contender.id === "package") return pathToFileURL(loaderPath).href;
+  if (contender.loader) return pathToFileURL(contender.loader).href;
   return contender.spec;
 }
 
@@ -26,6 +27,6 @@ export const nodePaths = [join(installDir, "node_modules"), join(root, "node_mod
 
 export function versionOf(contender) {
   if (contender.spec === null) return `node ${process.versions.node}`;
-  const dir = contender.id === "package" ? packageDir : join(root, "node_modules", contender.spec);
+  const dir = contender.id === "package" ? packageDir : contender.packageDir ?? join(root, "node_modules", contender.spec);
   return JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version;
 }

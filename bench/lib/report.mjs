@@ -90,11 +90,23 @@ export function renderMarkdown(results) {
     out.push("| runtime | files | raw bytes | gzip bytes |");
     out.push("| --- | --- | ---: | ---: |");
     for (const r of s.runtimes) out.push(`| ${r.label} | ${r.files.map((f) => `\`${f}\``).join(", ")} | ${int(r.raw)} | ${int(r.gzip)} |`);
+    for (const r of s.baselineRuntimes ?? []) out.push(`| ${r.label}, **baseline** | ${r.files.map((f) => `\`${f}\``).join(", ")} | ${int(r.raw)} | ${int(r.gzip)} |`);
     out.push("", "The same job (client credentials + `GET /api/v1/me`) bundled with esbuild (`bundle`, `minify`, platform neutral, condition browser, module/main fields) from a tiny entry per library:", "");
     out.push("| library | JS raw | JS gzip | wasm raw | wasm gzip | total gzip |");
     out.push("| --- | ---: | ---: | ---: | ---: | ---: |");
     for (const r of s.bundles) {
       out.push(`| ${r.label} | ${int(r.js.raw)} | ${int(r.js.gzip)} | ${int(r.wasm.raw)} | ${int(r.wasm.gzip)} | ${int(r.total.gzip)} (${kb(r.total.gzip)}) |`);
+    }
+    out.push("");
+  }
+  if (results.crossings) {
+    out.push("## JS↔wasm crossings per `/me` call", "");
+    out.push("Every import and export of the wasm instance wrapped and counted over 200 steady-state calls (bench/lib/crossings-child.mjs).", "");
+    out.push("| build | crossings per call | the most frequent |");
+    out.push("| --- | ---: | --- |");
+    for (const r of results.crossings) {
+      const topFive = r.perCall.slice(0, 5).map((c) => `${c.name.replace(/^(import|export) /, "")} ×${fixed(c.perCall, 1)}`).join(", ");
+      out.push(`| ${r.label} | ${fixed(r.total, 1)} | ${topFive} |`);
     }
     out.push("");
   }

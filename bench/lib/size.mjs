@@ -74,7 +74,8 @@ export async function bundleSizes(contenders, dir = installedPackageDir) {
     const { code, inputs } = await bundle(sizeEntry(contender), { minify: true, conditions: ["browser"] });
     const js = sizesOf(code);
     // The package's browser entry fetches its .wasm next to it (new URL(…, import.meta.url)).
-    const wasm = contender.id === "package" ? packageSizes(dir).wasm : { raw: 0, gzip: 0 };
+    const wasmDir = contender.id === "package" ? dir : contender.packageDir;
+    const wasm = wasmDir ? packageSizes(wasmDir).wasm : { raw: 0, gzip: 0 };
     out.push({
       id: contender.id,
       label: contender.label,

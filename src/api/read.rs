@@ -68,8 +68,8 @@ pub fn read_me_answer<R: Runtime, P: Payload>(
     };
     let data = body
         .decode::<MeDocument<P>>()
-        .and_then(|doc| doc.data)
-        .ok_or_else(|| invalid_response(call.name(), status, "it has no data member"))?;
+        .ok_or_else(|| invalid_response(call.name(), status, "it has no data member"))?
+        .data;
     // Only the checked members cross into Rust: the rest of the user is returned as sent.
     check_user(data.decode::<UserFields>().as_ref())
         .map_err(|why| invalid_response(call.name(), status, why))?;

@@ -3,63 +3,46 @@
 
 use serde::Deserialize;
 
-use crate::loose::Loose;
-
 /// The `/me` document: its `data`, kept as the transport holds it (`P`).
 #[derive(Deserialize)]
 #[serde(bound = "P: serde::de::DeserializeOwned")]
 pub struct MeDocument<P> {
     /// The user, as sent.
-    pub data: Option<P>,
+    pub data: P,
 }
 
-/// The members of the user that are checked; the rest is not read.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+/// The members of the user that are checked, typed as api.md's `User` says (names and dates
+/// may also be `null`); the rest is not read. A member of another type fails the decoding.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct UserFields {
     /// `type`.
     #[serde(rename = "type")]
-    pub kind: Option<Loose>,
+    pub kind: String,
     /// `id`.
-    pub id: Option<Loose>,
+    pub id: f64,
     /// `email`.
-    pub email: Option<Loose>,
+    pub email: String,
     /// `first_name`.
-    pub first_name: Option<Loose>,
+    pub first_name: Option<String>,
     /// `last_name`.
-    pub last_name: Option<Loose>,
+    pub last_name: Option<String>,
     /// `created_at`.
-    pub created_at: Option<Loose>,
+    pub created_at: Option<String>,
     /// `updated_at`.
-    pub updated_at: Option<Loose>,
+    pub updated_at: Option<String>,
 }
 
-/// Checks the `data` object of the `/me` document: a user with a finite numeric id, a string
-/// email, and string-or-null names and dates. `None` when `data` is not an object.
+/// Checks the `data` object of the `/me` document, read as [`UserFields`] (`None`: it does
+/// not have that shape): a `user` with a finite numeric id.
 pub fn check_user(user: Option<&UserFields>) -> Result<(), &'static str> {
-    let user = user.ok_or("data is not an object")?;
-    if user.kind.as_ref().and_then(Loose::as_str) != Some("user") {
+    let user = user.ok_or(
+        "data is not a user object (a string type and email, a numeric id, string names and dates)",
+    )?;
+    if user.kind != "user" {
         return Err("data.type is not \"user\"");
     }
-    if !user
-        .id
-        .as_ref()
-        .and_then(Loose::as_f64)
-        .is_some_and(f64::is_finite)
-    {
-        return Err("data.id is not a number");
-    }
-    if user.email.as_ref().and_then(Loose::as_str).is_none() {
-        return Err("data.email is not a string");
-    }
-    for member in [
-        &user.first_name,
-        &user.last_name,
-        &user.created_at,
-        &user.updated_at,
-    ] {
-        if !matches!(member, None | Some(Loose::String(_)) | Some(Loose::Null)) {
-            return Err("a name or date of data is not a string");
-        }
+    if !user.id.is_finite() {
+        return Err("data.id is not a finite number");
     }
     Ok(())
 }
@@ -74,8 +57,8 @@ mod tests {
     fn check(doc: Value) -> Result<(), &'static str> {
         let data = doc
             .decode::<MeDocument<Value>>()
-            .and_then(|d| d.data)
-            .ok_or("it has no data member")?;
+            .ok_or("it has no data member")?
+            .data;
         check_user(data.decode::<UserFields>().as_ref())
     }
 

@@ -93,7 +93,7 @@ impl AnkorstoreClient {
             })?),
         };
         Ok(AnkorstoreClient {
-            client: Client::new(JsRuntime, FetchTransport, config, store),
+            client: Client::new(JsRuntime, FetchTransport::default(), config, store),
         })
     }
 

@@ -31,9 +31,14 @@ pub fn exchange_credentials_js(
         Err(e) => return rejected(e),
     };
     promise(async move {
-        exchange_credentials(&JsRuntime, &FetchTransport, &endpoint, &credentials)
-            .await
-            .map(|t| to_js(&t.view()))
+        exchange_credentials(
+            &JsRuntime,
+            &FetchTransport::default(),
+            &endpoint,
+            &credentials,
+        )
+        .await
+        .map(|t| to_js(&t.view()))
     })
 }
 
@@ -63,7 +68,7 @@ pub fn get_me_js(
     promise(async move {
         get_me(
             &JsRuntime,
-            &FetchTransport,
+            &FetchTransport::default(),
             &endpoint,
             &token,
             signal.as_ref(),

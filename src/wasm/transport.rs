@@ -5,8 +5,9 @@
 //! Two of gloo-net's defects are worked around here (docs/design.md, "gloo-net"):
 //! - `RequestBuilder` builds every request three times (`new Request(url)`, `new URL`, then
 //!   `new Request(url, init)`) to merge query parameters, about 35 µs a call in Node. The
-//!   core already hands over the final URL, so the `web_sys::Request` is built once and
-//!   wrapped with `gloo_net::http::Request::from`.
+//!   core already hands over the final URL, so the request is built once and wrapped with
+//!   `gloo_net::http::Request::from`; and a request without a body (every `me()`) is built
+//!   once per token and reused: `fetch(request, { signal })` copies it.
 //! - `Request::send` converts a rejection with `js_to_error`, which reaches `unreachable!`
 //!   (a trap that kills the wasm instance) when `fetch` rejects with a value that is not an
 //!   `Error`, and keeps only the name and message of one that is (Node's `cause.code`, such as
@@ -14,6 +15,8 @@
 //!   before anything converts it. It also aborts only its own `AbortController`, with no
 //!   reason: the caller's `AbortSignal`, whatever it was aborted with, never reaches `fetch`
 //!   (the core races the call against it and drops this future, which aborts the request).
+
+use std::cell::RefCell;
 
 use gloo_net::http::{Headers, Request, Response};
 use js_sys::{Function, JsString, Promise, Reflect};
@@ -25,21 +28,43 @@ use web_sys::{AbortController, RequestInit, RequestRedirect};
 use crate::runtime::{Body, HttpRequest, HttpResponse, Transport, TransportError};
 
 use super::json::JsJson;
-use super::runtime::Timer;
 
 #[wasm_bindgen]
 extern "C" {
     /// The global `fetch`, called unbound so that no `window` is needed.
     #[wasm_bindgen(catch, js_name = fetch)]
-    fn fetch(request: &web_sys::Request) -> Result<Promise, JsValue>;
+    fn fetch(request: &web_sys::Request, init: &RequestInit) -> Result<Promise, JsValue>;
     /// `JSON.parse` of a JavaScript string (the body never crosses into wasm memory).
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
 }
 
 /// Sends requests with gloo-net.
-#[derive(Clone, Copy, Default)]
-pub struct FetchTransport;
+#[derive(Default)]
+pub struct FetchTransport {
+    /// The last request sent without a body, built: sent again as it is (a `Request` is
+    /// immutable, and `fetch` copies it).
+    last: RefCell<Option<(HttpRequest, web_sys::Request)>>,
+}
+
+impl FetchTransport {
+    /// The request to send: the last one again when nothing changed (same URL, headers and
+    /// token), else a new one.
+    fn request_for(&self, request: &HttpRequest) -> Result<web_sys::Request, JsValue> {
+        if request.body.is_some() {
+            return build(request).map(web_sys::Request::from);
+        }
+        if let Some((sent, built)) = &*self.last.borrow() {
+            if sent == request {
+                // The handle, not `Request.clone()` (which would copy the request in JS).
+                return Ok(Clone::clone(built));
+            }
+        }
+        let built = web_sys::Request::from(build(request)?);
+        *self.last.borrow_mut() = Some((request.clone(), Clone::clone(&built)));
+        Ok(built)
+    }
+}
 
 /// Aborts the request's controller when the call is dropped before it completed (the caller
 /// aborted, or gave up): the connection is released at once.
@@ -53,14 +78,55 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// A bound `controller.abort` for `setTimeout`, which calls it with no argument: the abort
-/// reason is then the runtime's own `AbortError`, an `Error`.
-fn bound_abort(controller: &AbortController) -> Option<Function> {
-    let abort: Function = Reflect::get(controller, &JsValue::from_str("abort"))
-        .ok()?
+#[wasm_bindgen]
+extern "C" {
+    /// `setTimeout(callback, ms, arg)`: `callback(arg)` after `ms`.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout_with(callback: &Function, ms: f64, arg: &AbortController) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+}
+
+thread_local! {
+    /// `c => c.abort()`, made once as
+    /// `Function.prototype.call.bind(AbortController.prototype.abort)`: called by `setTimeout`
+    /// with the controller, it aborts it with no reason (the runtime's own `AbortError`, an
+    /// `Error`), and no bound function is made per request.
+    static ABORT: Option<Function> = abort_function();
+}
+
+fn abort_function() -> Option<Function> {
+    let get = |o: &JsValue, k: &str| Reflect::get(o, &JsValue::from_str(k)).ok();
+    let global = js_sys::global();
+    let abort: Function = get(
+        &get(&get(&global, "AbortController")?, "prototype")?,
+        "abort",
+    )?
+    .dyn_into()
+    .ok()?;
+    let call: Function = get(&get(&get(&global, "Function")?, "prototype")?, "call")?
         .dyn_into()
         .ok()?;
-    Some(abort.bind0(controller))
+    Some(call.bind0(&abort))
+}
+
+/// The per-attempt deadline: aborts the controller when it passes; cleared when dropped.
+struct Deadline(JsValue);
+
+impl Deadline {
+    fn start(controller: &AbortController, ms: f64) -> Option<Deadline> {
+        ABORT.with(|abort| {
+            abort
+                .as_ref()
+                .map(|f| Deadline(set_timeout_with(f, ms.max(0.0), controller)))
+        })
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        clear_timeout(&self.0);
+    }
 }
 
 /// Words for a failed fetch: the error's message and, in Node, its cause's code.
@@ -78,9 +144,9 @@ fn describe(error: &JsValue) -> String {
     }
 }
 
-/// The gloo-net request: method, headers, body, `redirect: manual` (credentials and tokens
-/// never travel to another URL) and the controller's signal.
-fn build(request: &HttpRequest, signal: &web_sys::AbortSignal) -> Result<Request, JsValue> {
+/// The gloo-net request: method, headers, body and `redirect: manual` (credentials and tokens
+/// never travel to another URL). The signal is given to `fetch`, per attempt.
+fn build(request: &HttpRequest) -> Result<Request, JsValue> {
     let headers = Headers::new();
     for (name, value) in &request.headers {
         headers.set(name, value);
@@ -92,14 +158,17 @@ fn build(request: &HttpRequest, signal: &web_sys::AbortSignal) -> Result<Request
         init.set_body(&JsValue::from_str(body));
     }
     init.set_redirect(RequestRedirect::Manual);
-    init.set_signal(Some(signal));
     web_sys::Request::new_with_str_and_init(&request.url, &init).map(Request::from)
 }
 
 /// Sends and reads the whole body; every failure is the JavaScript value it rejected with.
-async fn exchange(request: Request) -> Result<(Response, JsString), JsValue> {
-    let raw = web_sys::Request::from(request);
-    let response: web_sys::Response = JsFuture::from(fetch(&raw)?).await?.dyn_into()?;
+async fn exchange(
+    request: &web_sys::Request,
+    signal: &web_sys::AbortSignal,
+) -> Result<(Response, JsString), JsValue> {
+    let init = RequestInit::new();
+    init.set_signal(Some(signal));
+    let response: web_sys::Response = JsFuture::from(fetch(request, &init)?).await?.dyn_into()?;
     let text: JsString = JsFuture::from(response.text()?).await?.dyn_into()?;
     Ok((Response::from(response), text))
 }
@@ -125,13 +194,12 @@ impl Transport for FetchTransport {
     ) -> Result<HttpResponse<JsJson>, TransportError> {
         let network = |e: JsValue| TransportError::Network(describe(&e));
         let controller = AbortController::new().map_err(network)?;
-        let abort = bound_abort(&controller)
+        let deadline = Deadline::start(&controller, timeout_ms)
             .ok_or_else(|| TransportError::Network("AbortController is unavailable".into()))?;
         let mut guard = AbortOnDrop(Some(controller.clone()));
-        let deadline = Timer::start(&abort, timeout_ms);
         let signal = controller.signal();
-        let outcome = match build(request, &signal) {
-            Ok(gloo_request) => exchange(gloo_request).await,
+        let outcome = match self.request_for(request) {
+            Ok(built) => exchange(&built, &signal).await,
             Err(e) => Err(e),
         };
         drop(deadline);
