@@ -49,6 +49,12 @@ impl<R: Runtime, T: Transport, S: TokenStore> Client<R, T, S> {
         &self.auth.config.credentials.client_id
     }
 
+    /// Cuts the secret and every recent token out of text: for caller input quoted in
+    /// messages.
+    pub fn quoter(&self) -> Rc<crate::redact::Redactor> {
+        self.auth.redactor()
+    }
+
     /// The cached token while it is fresh; otherwise the result of one token request
     /// shared by every concurrent caller. `signal` cancels only this caller's wait.
     pub async fn token(&self, signal: Option<&R::Signal>) -> Result<AccessToken, Error> {

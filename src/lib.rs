@@ -58,7 +58,10 @@ pub mod parts {
     };
     pub use crate::encode::{encode_form, js_number};
     pub use crate::loose::{Bounded, Loose, Record, MAX_DEPTH};
-    pub use crate::options::{DEFAULT_MAX_RETRIES, DEFAULT_REFRESH_MARGIN_S, DEFAULT_TIMEOUT_MS};
+    pub use crate::options::{
+        Shape, CLIENT_OPTIONS, DEFAULT_MAX_RETRIES, DEFAULT_REFRESH_MARGIN_S, DEFAULT_TIMEOUT_MS,
+        EXCHANGE_OPTIONS, GET_ME_OPTIONS, ME_OPTIONS, REQUEST_OPTIONS,
+    };
     pub use crate::redact::{Redactor, REDACTED};
     pub use crate::retry::{
         backoff_ms, decide, parse_http_date, parse_retry_after, Attempt, Decision, BACKOFF_BASE_MS,

@@ -11,6 +11,7 @@ use crate::redact::Redactor;
 use crate::runtime::Payload;
 use crate::secret::Secret;
 use crate::url::BaseUrl;
+use std::rc::Rc;
 
 /// Base URL of the `production` environment.
 pub const PRODUCTION_URL: &str = "https://www.ankorstore.com";
@@ -79,8 +80,9 @@ pub struct Given<P> {
     pub options: Options<P>,
     /// The keys, in order.
     pub keys: Vec<String>,
-    /// Quotes caller input in messages.
-    pub quoter: Redactor,
+    /// Quotes caller input in messages (with the options' own `clientSecret` added when a
+    /// message is made: only errors pay for it).
+    pub quoter: Rc<Redactor>,
 }
 
 impl<P> Default for Given<P> {
@@ -88,42 +90,149 @@ impl<P> Default for Given<P> {
         Given {
             options: Options::default(),
             keys: Vec::new(),
-            quoter: Redactor::new(),
+            quoter: Rc::default(),
         }
     }
 }
 
+/// An options object of the public API: its owner (for messages), the code of a mistake in
+/// it, whether it may be absent, and its keys. Options are closed: a key that is not one of
+/// them is refused, so that a typo such as `enviroment` never silently means production.
+pub struct Shape {
+    /// The function the options belong to, as written in messages.
+    pub owner: &'static str,
+    /// `invalid_config` (constructor, one-shot functions) or `invalid_argument` (calls).
+    pub code: ErrorCode,
+    /// Whether `undefined` (or `null`) means no options.
+    pub optional: bool,
+    /// The keys.
+    pub keys: &'static [&'static str],
+}
+
+const ENDPOINT_KEYS: [&str; 4] = ["environment", "baseUrl", "timeoutMs", "maxRetries"];
+const CREDENTIAL_KEYS: [&str; 3] = ["clientId", "clientSecret", "scope"];
+
+/// `new AnkorstoreClient(options)`.
+pub const CLIENT_OPTIONS: Shape = Shape {
+    owner: "new AnkorstoreClient()",
+    code: ErrorCode::InvalidConfig,
+    optional: false,
+    keys: &[
+        CREDENTIAL_KEYS[0],
+        CREDENTIAL_KEYS[1],
+        CREDENTIAL_KEYS[2],
+        ENDPOINT_KEYS[0],
+        ENDPOINT_KEYS[1],
+        ENDPOINT_KEYS[2],
+        ENDPOINT_KEYS[3],
+        "refreshMarginSeconds",
+        "tokenStore",
+    ],
+};
+/// `exchangeCredentials(options)`.
+pub const EXCHANGE_OPTIONS: Shape = Shape {
+    owner: "exchangeCredentials()",
+    code: ErrorCode::InvalidConfig,
+    optional: false,
+    keys: &[
+        CREDENTIAL_KEYS[0],
+        CREDENTIAL_KEYS[1],
+        CREDENTIAL_KEYS[2],
+        ENDPOINT_KEYS[0],
+        ENDPOINT_KEYS[1],
+        ENDPOINT_KEYS[2],
+        ENDPOINT_KEYS[3],
+    ],
+};
+/// `getMe(accessToken, options)`.
+pub const GET_ME_OPTIONS: Shape = Shape {
+    owner: "getMe()",
+    code: ErrorCode::InvalidConfig,
+    optional: true,
+    keys: &[
+        ENDPOINT_KEYS[0],
+        ENDPOINT_KEYS[1],
+        ENDPOINT_KEYS[2],
+        ENDPOINT_KEYS[3],
+        "signal",
+    ],
+};
+/// `client.me(options)`.
+pub const ME_OPTIONS: Shape = Shape {
+    owner: "me()",
+    code: ErrorCode::InvalidArgument,
+    optional: true,
+    keys: &["signal"],
+};
+/// `client.request(method, path, options)`.
+pub const REQUEST_OPTIONS: Shape = Shape {
+    owner: "request()",
+    code: ErrorCode::InvalidArgument,
+    optional: true,
+    keys: &["params", "query", "body", "headers", "signal"],
+};
+
+/// The known key closest to `key` (a typo or a wrong case), if one is close enough.
+fn closest(key: &str, keys: &[&'static str]) -> Option<&'static str> {
+    let key = key.to_ascii_lowercase();
+    keys.iter()
+        .map(|k| (strsim::levenshtein(&key, &k.to_ascii_lowercase()), *k))
+        .filter(|(distance, k)| *distance <= (k.len() / 3).max(2))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
+}
+
 impl<P: Payload> Given<P> {
-    /// Reads the options object `value` (named `what` in messages). `undefined` or `null`
-    /// means no options when `optional`; anything but an object is `code`.
-    pub fn read(value: &P, what: &str, optional: bool, code: ErrorCode) -> Result<Given<P>, Error> {
+    /// Reads the options object `value` of `shape`; `quoter` redacts caller input quoted in
+    /// messages (the options' own `clientSecret` is added to it).
+    pub fn read(value: &P, shape: &Shape, quoter: Rc<Redactor>) -> Result<Given<P>, Error> {
         let keys = match value.decode::<Loose>() {
             Some(Loose::Object(keys)) => keys,
-            Some(Loose::Null) | None if optional => return Ok(Given::default()),
+            Some(Loose::Null) | None if shape.optional => return Ok(Given::default()),
             other => {
                 let kind = other.as_ref().map_or("undefined", Loose::kind);
                 return Err(Error::new(
-                    code,
-                    format!("{what} must be an object, not {kind}"),
+                    shape.code,
+                    format!(
+                        "the options of {} must be an object, not {kind}",
+                        shape.owner
+                    ),
                 ));
             }
         };
         let options: Options<P> = value.decode().unwrap_or_default();
-        let mut quoter = Redactor::new();
-        if let Some(Loose::String(secret)) = &options.client_secret {
-            quoter.add(secret);
-        }
-        Ok(Given {
+        let given = Given {
             options,
             keys,
             quoter,
-        })
+        };
+        if let Some(unknown) = given
+            .keys
+            .iter()
+            .find(|k| !shape.keys.contains(&k.as_str()))
+        {
+            let hint = closest(unknown, shape.keys)
+                .map(|k| format!("; did you mean {k}?"))
+                .unwrap_or_else(|| format!("; its options are {}", shape.keys.join(", ")));
+            return Err(Error::new(
+                shape.code,
+                format!(
+                    "options.{} is not an option of {}{hint}",
+                    given.quote(unknown),
+                    shape.owner
+                ),
+            ));
+        }
+        Ok(given)
     }
 }
 
 impl<P> Given<P> {
     fn quote(&self, text: &str) -> String {
-        self.quoter.quote(text, 40)
+        match &self.options.client_secret {
+            Some(Loose::String(secret)) => self.quoter.with(secret).quote(text, 40),
+            _ => self.quoter.quote(text, 40),
+        }
     }
 }
 
@@ -287,13 +396,8 @@ mod tests {
     use serde_json::{json, Value};
 
     fn config(options: Value) -> Result<ClientConfig, Error> {
-        Given::read(
-            &options,
-            "AnkorstoreClient options",
-            false,
-            ErrorCode::InvalidConfig,
-        )
-        .and_then(|g| ClientConfig::from_options(&g))
+        Given::read(&options, &CLIENT_OPTIONS, Rc::default())
+            .and_then(|g| ClientConfig::from_options(&g))
     }
 
     #[test]
@@ -361,7 +465,7 @@ mod tests {
         let e = config(json!([1])).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "AnkorstoreClient options must be an object, not an array"
+            "the options of new AnkorstoreClient() must be an object, not an array"
         );
     }
 
@@ -377,5 +481,51 @@ mod tests {
             config(json!({"clientId":"id","clientSecret":"TOPSECRET"}))
         )
         .contains("TOPSECRET"));
+    }
+
+    #[test]
+    fn options_are_closed_and_typos_get_a_suggestion() {
+        let e =
+            config(json!({"clientId":"id","clientSecret":"s","enviroment":"sandbox"})).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidConfig);
+        assert_eq!(
+            e.to_string(),
+            "options.enviroment is not an option of new AnkorstoreClient(); did you mean environment?"
+        );
+        let e = config(json!({"clientId":"id","clientSecret":"s","clientID":"x"})).unwrap_err();
+        assert!(e.to_string().ends_with("did you mean clientId?"), "{e}");
+        let e = config(json!({"clientId":"id","clientSecret":"s3cr3t","retries":3})).unwrap_err();
+        assert!(e.to_string().ends_with("did you mean maxRetries?"), "{e}");
+        let e = config(json!({"clientId":"id","clientSecret":"s3cr3t","proxy":"x"})).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("its options are clientId, clientSecret"),
+            "{e}"
+        );
+        let e = Given::read(&json!({"sigal": 1}), &ME_OPTIONS, Rc::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgument);
+        assert_eq!(
+            e.to_string(),
+            "options.sigal is not an option of me(); did you mean signal?"
+        );
+        // A key holding the secret is quoted redacted.
+        let e =
+            config(json!({"clientId":"id","clientSecret":"TOPSECRET","TOPSECRET":1})).unwrap_err();
+        assert!(!e.to_string().contains("TOPSECRET"), "{e}");
+    }
+
+    #[test]
+    fn a_one_character_secret_never_garbles_the_clients_words() {
+        let e = config(json!({"clientId":"id","clientSecret":"b","baseUrl":"http://example.com"}))
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with("options.baseUrl must use https"),
+            "{e}"
+        );
+        let e = config(json!({"clientId":"id","clientSecret":"e","timeoutMs":-5})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "options.timeoutMs must be a finite positive number, got -5"
+        );
     }
 }

@@ -61,7 +61,10 @@ fn invalid_argument(message: String) -> Error {
     Error::new(ErrorCode::InvalidArgument, message)
 }
 
-/// An RFC 9110 token (method and header names).
+/// The methods `request()` sends.
+const METHODS: [&str; 6] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+
+/// An RFC 9110 token (header names).
 fn is_token(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -82,9 +85,9 @@ pub fn prepare_request(
     quoter: &Redactor,
 ) -> Result<PreparedCall, Error> {
     let method = call.method.to_ascii_uppercase();
-    if !is_token(&method) {
+    if !METHODS.contains(&method.as_str()) {
         return Err(invalid_argument(format!(
-            "\"{}\" is not an HTTP method",
+            "\"{}\" is not a method request() sends (GET, HEAD, POST, PUT, PATCH or DELETE); nothing was sent",
             quoter.quote(&call.method, 20)
         )));
     }
@@ -222,6 +225,9 @@ mod tests {
             call("GET", "api/v1"),
             call("GE T", "/x"),
             call("", "/x"),
+            call("FROB", "/x"),
+            call("OPTIONS", "/x"),
+            call("TRACE", "/x"),
             with_body,
             with_header("Authorization", "Bearer x"),
             with_header("x", "a\r\nb"),
@@ -230,6 +236,14 @@ mod tests {
         for c in cases {
             let e = prepare_request(&base(), &c, &Redactor::new()).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidArgument, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn accepts_the_six_methods_in_any_case() {
+        for method in ["get", "HEAD", "Post", "put", "pAtCh", "delete"] {
+            let call = prepare_request(&base(), &call(method, "/x"), &Redactor::new()).unwrap();
+            assert_eq!(call.request.method, method.to_ascii_uppercase());
         }
     }
 

@@ -43,6 +43,8 @@ struct State<E> {
     cached: Option<AccessToken>,
     in_flight: Option<Rc<TokenFlight<E>>>,
     guard: TokenGuard,
+    /// The redactor of the secret and the recent tokens, made again when a token arrives.
+    redactor: Option<Rc<Redactor>>,
 }
 
 /// The token source of one client. Shared (`Rc`) between the client and its background
@@ -71,17 +73,25 @@ impl<R: Runtime, T: Transport, S: TokenStore> Auth<R, T, S> {
                 cached: None,
                 in_flight: None,
                 guard: TokenGuard::default(),
+                redactor: None,
             }),
         })
     }
 
-    /// Cuts the secret and every recent token out of server text.
-    pub fn redactor(&self) -> Redactor {
+    /// Cuts the secret and every recent token out of text (made once per new token: every
+    /// call quotes its path through it).
+    pub fn redactor(&self) -> Rc<Redactor> {
+        let mut state = self.state.borrow_mut();
+        if let Some(redactor) = &state.redactor {
+            return Rc::clone(redactor);
+        }
         let mut redactor = Redactor::new();
         redactor.add(self.config.credentials.client_secret.expose());
-        for token in self.state.borrow().guard.recent() {
+        for token in state.guard.recent() {
             redactor.add(token);
         }
+        let redactor = Rc::new(redactor);
+        state.redactor = Some(Rc::clone(&redactor));
         redactor
     }
 
@@ -138,6 +148,7 @@ impl<R: Runtime, T: Transport, S: TokenStore> Auth<R, T, S> {
             state.in_flight = None;
             if let Ok(token) = &result {
                 state.guard.obtained(token.access_token.expose());
+                state.redactor = None;
                 state.cached = Some(token.clone());
             }
         }

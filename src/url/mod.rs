@@ -28,6 +28,7 @@ impl BaseUrl {
         if input.contains(['?', '#']) {
             return Err(UrlError("must not contain a query or a fragment"));
         }
+        check_segments(path_of_absolute(input))?;
         let url = whatwg::parse(input).ok_or(UrlError(
             "must be an absolute URL such as https://www.ankorstore.com",
         ))?;
@@ -77,23 +78,55 @@ impl BaseUrl {
     pub fn resolve(&self, target: &str) -> Result<String, UrlError> {
         let target = target.split('#').next().unwrap_or("");
         check_chars(target)?;
-        let candidate = if target.starts_with('/') {
-            self.join(target)
+        let (candidate, raw_path) = if target.starts_with('/') {
+            (self.join(target), target)
         } else if is_http_url(target) {
-            target.to_string()
+            (target.to_string(), path_of_absolute(target))
         } else {
             return Err(UrlError(
                 "must be a path starting with \"/\" or an absolute URL on the client's origin",
             ));
         };
+        // Before the parser, which would resolve them: `..` leaves the API's path (the token
+        // then reaches whatever the host serves there).
+        check_segments(raw_path)?;
         let url = whatwg::parse(&candidate).ok_or(UrlError("is not a valid URL"))?;
         if url.has_credentials() || url.origin() != self.origin {
             return Err(UrlError(
                 "points to another origin, and this client only sends its token to its own",
             ));
         }
+        if !self.path.is_empty()
+            && url.path() != self.path
+            && !url.path().starts_with(&format!("{}/", self.path))
+        {
+            return Err(UrlError("is outside the base URL's path"));
+        }
         Ok(url.into_string())
     }
+}
+
+/// The path of an absolute URL as written: from the first `/` after the authority to the
+/// query (empty when there is none).
+fn path_of_absolute(url: &str) -> &str {
+    let rest = url.split_once("://").map_or("", |(_, rest)| rest);
+    let path = rest.find(['/', '?']).map_or("", |i| &rest[i..]);
+    path.split('?').next().unwrap_or("")
+}
+
+/// Refuses `.` and `..` path segments, raw or percent-encoded (`%2e`, `%2E`), which the URL
+/// parser (and `fetch`) would resolve away.
+fn check_segments(path: &str) -> Result<(), UrlError> {
+    let path = path.split('?').next().unwrap_or("");
+    for segment in path.split('/') {
+        let decoded = segment.replace("%2e", ".").replace("%2E", ".");
+        if decoded == "." || decoded == ".." {
+            return Err(UrlError(
+                "holds a \".\" or \"..\" segment (raw or percent-encoded), which would leave the API's path",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Whether `text` starts with `http://` or `https://`, in any case.
@@ -190,6 +223,52 @@ mod tests {
         let b = BaseUrl::parse("http://127.0.0.1:8787").unwrap();
         for bad in ["", "/a\r\nb"] {
             assert!(b.resolve(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn dot_segments_are_refused_raw_or_encoded() {
+        let b = BaseUrl::parse("https://www.ankorstore.com").unwrap();
+        for bad in [
+            "/api/v1/../../oauth/token",
+            "/api/v1/%2e%2e/%2E%2E/oauth/token",
+            "/api/v1/.%2e/x",
+            "/api/./v1",
+            "/api/v1/..",
+            "https://www.ankorstore.com/api/v1/../../../mock/__mock/echo",
+            "https://www.ankorstore.com/api/%2E%2E/x?y=1",
+        ] {
+            assert!(b.resolve(bad).is_err(), "{bad}");
+        }
+        // Dots inside a segment, or in the query, are fine.
+        for ok in [
+            "/api/v1/a..b",
+            "/api/v1/.well-known",
+            "/api/v1/x?path=../y",
+            "/api/v1/%2e%2ex",
+        ] {
+            assert!(b.resolve(ok).is_ok(), "{ok}");
+        }
+        assert!(BaseUrl::parse("https://h.example/api/../admin").is_err());
+    }
+
+    #[test]
+    fn same_origin_urls_stay_under_the_base_path() {
+        let b = BaseUrl::parse("https://h.example/api").unwrap();
+        assert_eq!(
+            b.resolve("/v1/orders").unwrap(),
+            "https://h.example/api/v1/orders"
+        );
+        assert_eq!(
+            b.resolve("https://h.example/api/v1/orders?page=2").unwrap(),
+            "https://h.example/api/v1/orders?page=2"
+        );
+        for bad in [
+            "https://h.example/admin",
+            "https://h.example/apix/v1",
+            "https://h.example/",
+        ] {
+            assert!(b.resolve(bad).is_err(), "{bad}");
         }
     }
 

@@ -1,9 +1,11 @@
 //! `AnkorstoreClient`: argument reading and result translation only.
 
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
-use js_sys::{Promise, JSON};
+use js_sys::{Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
@@ -12,7 +14,8 @@ use web_sys::AbortSignal;
 use crate::api::{ApiRequest, CallOptions};
 use crate::client::Client;
 use crate::error::{Error, ErrorCode};
-use crate::options::{ClientConfig, Given};
+use crate::options::{ClientConfig, Given, Shape, CLIENT_OPTIONS, ME_OPTIONS, REQUEST_OPTIONS};
+use crate::redact::Redactor;
 use crate::runtime::Payload;
 
 use super::error::error_to_js;
@@ -51,10 +54,14 @@ pub fn signal_of(signal: Option<JsJson>) -> Result<Option<AbortSignal>, Error> {
         })
 }
 
-/// Reads call options that may be absent: their members, and their `signal`.
-fn call_options(options: &JsValue) -> Result<(CallOptions<JsJson>, Option<AbortSignal>), Error> {
+/// Reads call options of `shape` that may be absent: their members, and their `signal`.
+fn call_options(
+    options: &JsValue,
+    shape: &Shape,
+    quoter: Rc<Redactor>,
+) -> Result<(CallOptions<JsJson>, Option<AbortSignal>), Error> {
     let json = JsJson(options.clone());
-    Given::read(&json, "options", true, ErrorCode::InvalidArgument)?;
+    Given::read(&json, shape, quoter)?;
     let mut read: CallOptions<JsJson> = json.decode().unwrap_or_default();
     let signal = signal_of(read.signal.take())?;
     Ok((read, signal))
@@ -63,7 +70,36 @@ fn call_options(options: &JsValue) -> Result<(CallOptions<JsJson>, Option<AbortS
 /// The client of the Ankorstore API.
 #[wasm_bindgen]
 pub struct AnkorstoreClient {
-    client: WebClient,
+    /// `None` once freed.
+    client: RefCell<Option<WebClient>>,
+    base_url: String,
+    client_id: String,
+}
+
+fn freed() -> Error {
+    Error::new(ErrorCode::InvalidArgument, "this client was freed")
+}
+
+thread_local! {
+    /// Whether `util.inspect` was taught to show clients (once per module instance).
+    static INSPECTABLE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Gives the class a `Symbol.for("nodejs.util.inspect.custom")` method (what Node's
+/// `util.inspect` and `console.log` call), the same function as `toString()`: otherwise they
+/// print the binding's internals (`__wbg_ptr`). wasm-bindgen cannot name a method by a
+/// registered symbol, so the prototype is reached once through a throwaway instance.
+fn teach_inspect(probe: AnkorstoreClient) {
+    if INSPECTABLE.with(|done| done.replace(true)) {
+        return;
+    }
+    let instance = JsValue::from(probe);
+    if let Ok(prototype) = Reflect::get_prototype_of(&instance) {
+        if let Ok(to_string) = Reflect::get(&prototype, &JsValue::from_str("toString")) {
+            let key = js_sys::Symbol::for_("nodejs.util.inspect.custom");
+            let _ = Reflect::set(&prototype, &key, &to_string);
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -75,13 +111,8 @@ impl AnkorstoreClient {
         #[wasm_bindgen(unchecked_param_type = "AnkorstoreClientOptions")] options: JsValue,
     ) -> Result<AnkorstoreClient, JsValue> {
         let json = JsJson(options);
-        let given = Given::read(
-            &json,
-            "AnkorstoreClient options",
-            false,
-            ErrorCode::InvalidConfig,
-        )
-        .map_err(|e| error_to_js(&e))?;
+        let given =
+            Given::read(&json, &CLIENT_OPTIONS, Rc::default()).map_err(|e| error_to_js(&e))?;
         let config = ClientConfig::from_options(&given).map_err(|e| error_to_js(&e))?;
         let store = match given.options.token_store.clone() {
             None => None,
@@ -92,21 +123,79 @@ impl AnkorstoreClient {
                 ))
             })?),
         };
+        let client = Client::new(JsRuntime, FetchTransport::default(), config, store);
+        let (base_url, client_id) = (client.base_url(), client.client_id().to_string());
+        teach_inspect(AnkorstoreClient {
+            client: RefCell::new(None),
+            base_url: base_url.clone(),
+            client_id: client_id.clone(),
+        });
         Ok(AnkorstoreClient {
-            client: Client::new(JsRuntime, FetchTransport::default(), config, store),
+            client: RefCell::new(Some(client)),
+            base_url,
+            client_id,
         })
+    }
+
+    fn live(&self) -> Result<WebClient, Error> {
+        self.client.borrow().clone().ok_or_else(freed)
     }
 
     /// The normalised base URL, without a trailing slash.
     #[wasm_bindgen(getter = baseUrl)]
     pub fn base_url(&self) -> String {
-        self.client.base_url()
+        self.base_url.clone()
+    }
+
+    /// The client id (never the secret).
+    #[wasm_bindgen(getter = clientId)]
+    pub fn client_id(&self) -> String {
+        self.client_id.clone()
+    }
+
+    /// `AnkorstoreClient { baseUrl: "…", clientId: "…" }`: what `String(client)` and
+    /// `util.inspect(client)` show; never the secret or a token.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_display(&self) -> String {
+        format!(
+            "AnkorstoreClient {{ baseUrl: {:?}, clientId: {:?} }}",
+            self.base_url, self.client_id
+        )
+    }
+
+    /// `{ "type": "AnkorstoreClient", "baseUrl": "…", "clientId": "…" }`: what
+    /// `JSON.stringify(client)` writes; never the secret or a token.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "{ type: \"AnkorstoreClient\"; baseUrl: string; clientId: string }")]
+    pub fn to_json(&self) -> JsValue {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Shown<'a> {
+            #[serde(rename = "type")]
+            kind: &'a str,
+            base_url: &'a str,
+            client_id: &'a str,
+        }
+        to_js(&Shown {
+            kind: "AnkorstoreClient",
+            base_url: &self.base_url,
+            client_id: &self.client_id,
+        })
+    }
+
+    /// Releases the client: its cached token and pending state are dropped, and any later call
+    /// rejects with `invalid_argument` ("this client was freed"). Also `client[Symbol.dispose]()`.
+    #[wasm_bindgen(js_name = free)]
+    pub fn release(&self) {
+        self.client.borrow_mut().take();
     }
 
     /// The cached access token, or a new one (one request for all concurrent callers).
     #[wasm_bindgen(unchecked_return_type = "Promise<AccessToken>")]
     pub fn token(&self) -> Promise {
-        let client = self.client.clone();
+        let client = match self.live() {
+            Ok(client) => client,
+            Err(e) => return rejected(e),
+        };
         promise(async move { client.token(None).await.map(|t| to_js(&t.view())) })
     }
 
@@ -116,15 +205,18 @@ impl AnkorstoreClient {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "MeOptions")] options: JsValue,
     ) -> Promise {
+        let client = match self.live() {
+            Ok(client) => client,
+            Err(e) => return rejected(e),
+        };
         let signal = if options.is_undefined() {
             None
         } else {
-            match call_options(&options) {
+            match call_options(&options, &ME_OPTIONS, client.quoter()) {
                 Ok((_, signal)) => signal,
                 Err(e) => return rejected(e),
             }
         };
-        let client = self.client.clone();
         promise(async move { client.me(signal.as_ref()).await.map(|user| user.0) })
     }
 
@@ -137,11 +229,14 @@ impl AnkorstoreClient {
         #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        let (call, signal) = match read_request(method, path, &options) {
+        let client = match self.live() {
+            Ok(client) => client,
+            Err(e) => return rejected(e),
+        };
+        let (call, signal) = match read_request(method, path, &options, client.quoter()) {
             Ok(read) => read,
             Err(e) => return rejected(e),
         };
-        let client = self.client.clone();
         promise(async move {
             client
                 .request(&call, signal.as_ref())
@@ -153,8 +248,10 @@ impl AnkorstoreClient {
     /// Forgets the cached token (it is never reused, even from a token store) and resets
     /// the token budget guard.
     #[wasm_bindgen(js_name = invalidateToken)]
-    pub fn invalidate_token(&self) {
-        self.client.invalidate_token();
+    pub fn invalidate_token(&self) -> Result<(), JsValue> {
+        let client = self.live().map_err(|e| error_to_js(&e))?;
+        client.invalidate_token();
+        Ok(())
     }
 }
 
@@ -185,6 +282,7 @@ fn read_request(
     method: JsValue,
     path: JsValue,
     options: &JsValue,
+    quoter: Rc<Redactor>,
 ) -> Result<(ApiRequest, Option<AbortSignal>), Error> {
     let invalid = |m: &str| Error::new(ErrorCode::InvalidArgument, m);
     let method = method
@@ -193,7 +291,7 @@ fn read_request(
     let path = path
         .as_string()
         .ok_or_else(|| invalid("path must be a string starting with \"/\""))?;
-    let (read, signal) = call_options(options)?;
+    let (read, signal) = call_options(options, &REQUEST_OPTIONS, quoter)?;
     let body = body_of(options)?;
     Ok((ApiRequest::from_options(method, path, &read, body)?, signal))
 }

@@ -1,11 +1,13 @@
 //! `exchangeCredentials` and `getMe`: argument reading and result translation only.
 
+use std::rc::Rc;
+
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorCode};
 use crate::oneshot::{exchange_credentials, get_me};
-use crate::options::{Credentials, Endpoint, Given};
+use crate::options::{Credentials, Endpoint, Given, EXCHANGE_OPTIONS, GET_ME_OPTIONS};
 use crate::redact::Redactor;
 
 use super::client::{promise, rejected, signal_of};
@@ -18,14 +20,12 @@ use super::transport::FetchTransport;
 pub fn exchange_credentials_js(
     #[wasm_bindgen(unchecked_param_type = "ExchangeOptions")] options: JsValue,
 ) -> Promise {
-    let read = Given::read(&JsJson(options), "options", false, ErrorCode::InvalidConfig).and_then(
-        |given| {
-            Ok((
-                Credentials::from_options(&given)?,
-                Endpoint::from_options(&given)?,
-            ))
-        },
-    );
+    let read = Given::read(&JsJson(options), &EXCHANGE_OPTIONS, Rc::default()).and_then(|given| {
+        Ok((
+            Credentials::from_options(&given)?,
+            Endpoint::from_options(&given)?,
+        ))
+    });
     let (credentials, endpoint) = match read {
         Ok(read) => read,
         Err(e) => return rejected(e),
@@ -55,7 +55,12 @@ pub fn get_me_js(
         ));
     };
     let json = JsJson(options);
-    let read = Given::read(&json, "options", true, ErrorCode::InvalidConfig).and_then(|given| {
+    let read = Given::read(
+        &json,
+        &GET_ME_OPTIONS,
+        Rc::new(Redactor::new().with(&token)),
+    )
+    .and_then(|given| {
         Ok((
             Endpoint::from_options(&given)?,
             signal_of(given.options.signal)?,

@@ -19,11 +19,14 @@
 use std::cell::RefCell;
 
 use gloo_net::http::{Headers, Request, Response};
-use js_sys::{Function, JsString, Promise, Reflect};
+use js_sys::{Function, JsString, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, RequestInit, RequestRedirect};
+use web_sys::{
+    AbortController, ReadableStreamDefaultReader, ReadableStreamReadResult, RequestInit,
+    RequestRedirect,
+};
 
 use crate::runtime::{Body, HttpRequest, HttpResponse, Transport, TransportError};
 
@@ -37,6 +40,93 @@ extern "C" {
     /// `JSON.parse` of a JavaScript string (the body never crosses into wasm memory).
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
+
+    /// A `TextDecoder` that hands back a JavaScript string (web-sys's copies it into Rust).
+    type Utf8Decoder;
+    #[wasm_bindgen(constructor, js_class = "TextDecoder")]
+    fn new() -> Utf8Decoder;
+    #[wasm_bindgen(method, js_name = decode)]
+    fn decode(this: &Utf8Decoder, bytes: &Uint8Array) -> JsString;
+}
+
+/// Most bytes of a response body read (api.md, "Body size"); past them the read stops.
+const MAX_BODY_BYTES: u32 = 16 * 1024 * 1024;
+
+thread_local! {
+    static UTF8: Utf8Decoder = Utf8Decoder::new();
+}
+
+/// Why a body was not read.
+enum Unread {
+    /// The platform failed (the JavaScript value it threw or rejected with).
+    Failed(JsValue),
+    /// The body is larger than [`MAX_BODY_BYTES`].
+    TooLarge,
+}
+
+impl From<JsValue> for Unread {
+    fn from(e: JsValue) -> Unread {
+        Unread::Failed(e)
+    }
+}
+
+/// Whether the whole body can be read with `text()`: its length is announced, within the
+/// limit, and it is not compressed (a compressed body may inflate past its `Content-Length`).
+/// Only where every header is visible: a CORS response may hide `Content-Encoding`.
+fn small_and_plain(response: &Response) -> bool {
+    let headers = response.headers();
+    let visible = matches!(
+        response.type_(),
+        web_sys::ResponseType::Basic | web_sys::ResponseType::Default
+    );
+    let length = headers
+        .get("content-length")
+        .and_then(|l| l.parse::<u32>().ok());
+    visible
+        && length.is_some_and(|l| l <= MAX_BODY_BYTES)
+        && headers.get("content-encoding").is_none()
+}
+
+/// The whole body as text, read as a stream with a byte count (at most [`MAX_BODY_BYTES`];
+/// the rest is not read), or with `text()` when it is known to be small.
+async fn read_text(response: &Response, raw: &web_sys::Response) -> Result<JsString, Unread> {
+    if small_and_plain(response) {
+        return Ok(JsFuture::from(raw.text()?).await?.dyn_into()?);
+    }
+    let Some(stream) = response.body() else {
+        return Ok(JsString::from(""));
+    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut chunks: Vec<Uint8Array> = Vec::new();
+    let mut total: u32 = 0;
+    loop {
+        let read: ReadableStreamReadResult = JsFuture::from(reader.read()).await?.unchecked_into();
+        if read.get_done() == Some(true) {
+            break;
+        }
+        let chunk: Uint8Array = read.get_value().dyn_into()?;
+        total = total.saturating_add(chunk.length());
+        if total > MAX_BODY_BYTES {
+            let _ = reader.cancel();
+            return Err(Unread::TooLarge);
+        }
+        chunks.push(chunk);
+    }
+    let bytes = match chunks.len() {
+        1 => chunks
+            .pop()
+            .unwrap_or_else(|| Uint8Array::new_with_length(0)),
+        _ => {
+            let all = Uint8Array::new_with_length(total);
+            let mut at = 0;
+            for chunk in &chunks {
+                all.set(chunk, at);
+                at += chunk.length();
+            }
+            all
+        }
+    };
+    Ok(UTF8.with(|decoder| decoder.decode(&bytes)))
 }
 
 /// Sends requests with gloo-net.
@@ -165,12 +255,15 @@ fn build(request: &HttpRequest) -> Result<Request, JsValue> {
 async fn exchange(
     request: &web_sys::Request,
     signal: &web_sys::AbortSignal,
-) -> Result<(Response, JsString), JsValue> {
+) -> Result<(Response, JsString), Unread> {
     let init = RequestInit::new();
     init.set_signal(Some(signal));
-    let response: web_sys::Response = JsFuture::from(fetch(request, &init)?).await?.dyn_into()?;
-    let text: JsString = JsFuture::from(response.text()?).await?.dyn_into()?;
-    Ok((Response::from(response), text))
+    let raw: web_sys::Response = JsFuture::from(fetch(request, &init)?).await?.dyn_into()?;
+    // gloo-net's view for the status, headers and body stream; `text()` of the raw response,
+    // since gloo-net's copies the text into Rust.
+    let response = Response::from(Clone::clone(&raw));
+    let text = read_text(&response, &raw).await?;
+    Ok((response, text))
 }
 
 fn parse_body(text: &JsString) -> Body<JsJson> {
@@ -200,7 +293,7 @@ impl Transport for FetchTransport {
         let signal = controller.signal();
         let outcome = match self.request_for(request) {
             Ok(built) => exchange(&built, &signal).await,
-            Err(e) => Err(e),
+            Err(e) => Err(Unread::Failed(e)),
         };
         drop(deadline);
         guard.0 = None;
@@ -228,8 +321,9 @@ impl Transport for FetchTransport {
                     body: parse_body(&text),
                 })
             }
+            Err(Unread::TooLarge) => Err(TransportError::TooLarge),
             Err(_) if signal.aborted() => Err(TransportError::Timeout),
-            Err(e) => Err(network(e)),
+            Err(Unread::Failed(e)) => Err(network(e)),
         }
     }
 }

@@ -18,9 +18,10 @@ use std::future::Future;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
+use ankorstore_client::parts::CLIENT_OPTIONS;
 use ankorstore_client::{
-    Body, Client, ClientConfig, ErrorCode, Given, HttpRequest, HttpResponse, LocalEvent, Runtime,
-    StoreError, TokenStore, Transport, TransportError,
+    Body, Client, ClientConfig, Given, HttpRequest, HttpResponse, LocalEvent, Runtime, StoreError,
+    TokenStore, Transport, TransportError,
 };
 use futures::executor::{LocalPool, LocalSpawner};
 use futures::task::LocalSpawnExt;
@@ -741,7 +742,7 @@ pub fn options(extra: Value) -> Value {
 
 /// A validated configuration of [`options`].
 pub fn config(extra: Value) -> ClientConfig {
-    Given::read(&options(extra), "options", false, ErrorCode::InvalidConfig)
+    Given::read(&options(extra), &CLIENT_OPTIONS, Rc::default())
         .and_then(|given| ClientConfig::from_options(&given))
         .expect("valid test options")
 }
