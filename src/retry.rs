@@ -222,10 +222,5 @@ mod tests {
             prop_assert!(parse_retry_after(Some(&s), now) <= RETRY_AFTER_CAP_S);
         }
 
-        #[test]
-        fn decide_never_exceeds_max_retries(status in 0u16..600, used in 0u32..10, max in 0u32..10, idem: bool, r in 0f64..1.0) {
-            let d = decide(Attempt::Status(status, Some(1)), idem, used, max, || r);
-            if used >= max { prop_assert_eq!(d, Decision::Stop); }
-        }
     }
 }

@@ -1,16 +1,17 @@
-//! A scripted [`Runtime`] and [`Transport`] (one object, sharing a virtual clock) and an
-//! in-memory [`TokenStore`] for native tests of the client core.
+//! The scripted platform: one object that is both the [`Runtime`] and the [`Transport`] of
+//! the client under test, sharing a virtual clock.
 //!
-//! - a virtual clock: `now_ms` reads a `Cell`; `sleep(ms)` records `ms`, advances the clock
-//!   by it and yields once so other tasks run;
-//! - `random()` is always 0.5;
+//! - a virtual clock with timers: `now_ms` reads a `Cell`; `sleep(ms)` records `ms` and
+//!   waits for a timer; the [`Harness`](super::Harness) moves the clock to the next timer
+//!   only when every task waits, so concurrent waits overlap as in real time and the loser
+//!   of a race (a store call against its timeout) costs nothing once dropped. Response
+//!   latency and transport timeouts are timers too;
+//! - `random()` is always [`RANDOM`];
 //! - `send()` logs every request and pops the next scripted [`Answer`] of its [`Route`]
 //!   (the token endpoint or the API): a response, a network error, a timeout, or an answer
 //!   held until a [`Flag`] is raised (for concurrency tests);
-//! - `spawn()` runs tasks on a `futures::executor::LocalPool` driven by [`Harness`];
-//! - the token store is an in-memory [`MemStore`] that can fail, return garbage or hang
-//!   (optionally with `lock`/`unlock` methods).
-#![allow(dead_code)]
+//! - `spawn()` runs tasks on a `futures::executor::LocalPool` driven by the
+//!   [`Harness`](super::Harness).
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -18,25 +19,17 @@ use std::future::Future;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
-use ankorstore_client::parts::CLIENT_OPTIONS;
 use ankorstore_client::{
-    Body, Client, ClientConfig, Given, HttpRequest, HttpResponse, LocalEvent, Runtime, StoreError,
-    TokenStore, Transport, TransportError,
+    Body, HttpRequest, HttpResponse, LocalEvent, Runtime, Transport, TransportError,
 };
-use futures::executor::{LocalPool, LocalSpawner};
+use futures::executor::LocalSpawner;
 use futures::task::LocalSpawnExt;
 use serde_json::Value;
 
-/// Where the virtual clock starts (ms since the epoch).
-pub const T0: f64 = 1_700_000_000_000.0;
-/// The client id of [`Harness::client`].
-pub const CLIENT_ID: &str = "client-42";
-/// The client secret of [`Harness::client`]: ASCII with characters that form-encode.
-pub const SECRET: &str = "s3cr3t/K+y&z=Q!";
-/// [`SECRET`] form-encoded (`application/x-www-form-urlencoded`).
-pub const SECRET_FORM: &str = "s3cr3t%2FK%2By%26z%3DQ%21";
-/// The default base URL (production).
-pub const BASE: &str = "https://www.ankorstore.com";
+use super::{HOUR_S, T0};
+
+/// What the platform's `random()` always answers (it scales the retry backoff).
+pub const RANDOM: f64 = 0.5;
 
 /// Resolves after being polled twice: lets every other ready task run once.
 pub async fn yield_once() {
@@ -280,113 +273,70 @@ impl Sent {
 pub type Fallback = Rc<dyn Fn(usize) -> Answer>;
 
 // ---------------------------------------------------------------------------------------
-// Token store.
+// Virtual timers.
 // ---------------------------------------------------------------------------------------
 
-/// How a [`MemStore`] operation behaves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StoreMode {
-    /// As a map.
-    Works,
-    /// Throws.
-    Fails,
-    /// `get` answers a string that is not a token value; `set` does nothing.
-    Garbage,
-    /// Never answers.
-    Hangs,
+/// Pending timers: id → (deadline, waker of the task that waits).
+#[derive(Default)]
+struct Timers {
+    next_id: u64,
+    pending: HashMap<u64, (f64, Waker)>,
 }
 
-struct StoreInner {
-    values: RefCell<HashMap<String, String>>,
-    get_mode: Cell<StoreMode>,
-    set_mode: Cell<StoreMode>,
-    gets: RefCell<Vec<String>>,
-    sets: RefCell<Vec<(String, String, u32)>>,
-    /// `None`: the store has no `lock`/`unlock` methods.
-    lock_mode: Cell<Option<StoreMode>>,
-    /// Held locks and when they expire (virtual ms).
-    locks: RefCell<HashMap<String, f64>>,
-    /// The virtual clock of the platform the store is used with (lock expiry).
-    clock: RefCell<Rc<Cell<f64>>>,
+/// A wait until the virtual clock reaches `deadline`. It never moves the clock itself:
+/// [`ScriptedPlatform::fire_next_timers`] does, once no task can make progress. Dropping it
+/// (the loser of a race) cancels its timer, so the clock never jumps to a wait nobody
+/// awaits any more.
+struct Delay {
+    platform: ScriptedPlatform,
+    deadline: f64,
+    id: Option<u64>,
+    polled: bool,
 }
 
-/// An in-memory token store shared by clones.
-#[derive(Clone)]
-pub struct MemStore(Rc<StoreInner>);
+impl Future for Delay {
+    type Output = ();
 
-impl Default for MemStore {
-    fn default() -> Self {
-        Self::new()
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<()> {
+        let first = !self.polled;
+        self.polled = true;
+        if self.platform.now() >= self.deadline {
+            if first {
+                // Even a zero wait lets every other ready task run once.
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            self.cancel();
+            return Poll::Ready(());
+        }
+        let mut timers = self.platform.0.timers.borrow_mut();
+        let id = match self.id {
+            Some(id) => id,
+            None => {
+                timers.next_id += 1;
+                timers.next_id
+            }
+        };
+        timers
+            .pending
+            .insert(id, (self.deadline, cx.waker().clone()));
+        drop(timers);
+        self.id = Some(id);
+        Poll::Pending
     }
 }
 
-impl MemStore {
-    /// An empty, working store.
-    pub fn new() -> Self {
-        MemStore(Rc::new(StoreInner {
-            values: RefCell::default(),
-            get_mode: Cell::new(StoreMode::Works),
-            set_mode: Cell::new(StoreMode::Works),
-            gets: RefCell::default(),
-            sets: RefCell::default(),
-            lock_mode: Cell::new(None),
-            locks: RefCell::default(),
-            clock: RefCell::new(Rc::new(Cell::new(T0))),
-        }))
+impl Delay {
+    fn cancel(&mut self) {
+        if let Some(id) = self.id.take() {
+            self.platform.0.timers.borrow_mut().pending.remove(&id);
+        }
     }
+}
 
-    /// Reads time from `clock` (the platform's) from now on.
-    pub fn use_clock(&self, clock: Rc<Cell<f64>>) {
-        *self.0.clock.borrow_mut() = clock;
-    }
-
-    /// Gives the store `lock`/`unlock` methods behaving as `mode` (`None`: no such methods,
-    /// the default).
-    pub fn lock_mode(&self, mode: Option<StoreMode>) {
-        self.0.lock_mode.set(mode);
-    }
-
-    /// Marks `key` as locked until `until_ms` (another process holds the lock).
-    pub fn hold_lock(&self, key: &str, until_ms: f64) {
-        self.0.locks.borrow_mut().insert(key.to_string(), until_ms);
-    }
-
-    /// The locks currently recorded.
-    pub fn locks(&self) -> Vec<String> {
-        self.0.locks.borrow().keys().cloned().collect()
-    }
-
-    /// Sets how `get` behaves.
-    pub fn get_mode(&self, mode: StoreMode) {
-        self.0.get_mode.set(mode);
-    }
-
-    /// Sets how `set` behaves.
-    pub fn set_mode(&self, mode: StoreMode) {
-        self.0.set_mode.set(mode);
-    }
-
-    /// Writes a value directly (another process sharing the store).
-    pub fn put(&self, key: &str, value: &str) {
-        self.0
-            .values
-            .borrow_mut()
-            .insert(key.to_string(), value.to_string());
-    }
-
-    /// The value under `key`.
-    pub fn value(&self, key: &str) -> Option<String> {
-        self.0.values.borrow().get(key).cloned()
-    }
-
-    /// Every key `get` was called with.
-    pub fn gets(&self) -> Vec<String> {
-        self.0.gets.borrow().clone()
-    }
-
-    /// Every `set(key, value, ttl)` call.
-    pub fn sets(&self) -> Vec<(String, String, u32)> {
-        self.0.sets.borrow().clone()
+impl Drop for Delay {
+    fn drop(&mut self) {
+        self.cancel();
     }
 }
 
@@ -396,6 +346,7 @@ impl MemStore {
 
 struct Inner {
     now: Rc<Cell<f64>>,
+    timers: RefCell<Timers>,
     sleeps: RefCell<Vec<f64>>,
     scripts: RefCell<HashMap<Route, VecDeque<Answer>>>,
     fallbacks: RefCell<HashMap<Route, Fallback>>,
@@ -412,6 +363,7 @@ impl ScriptedPlatform {
     pub fn new(spawner: LocalSpawner) -> Self {
         ScriptedPlatform(Rc::new(Inner {
             now: Rc::new(Cell::new(T0)),
+            timers: RefCell::default(),
             sleeps: RefCell::default(),
             scripts: RefCell::default(),
             fallbacks: RefCell::default(),
@@ -438,6 +390,19 @@ impl ScriptedPlatform {
     /// Appends answers to the API's script.
     pub fn api(&self, answers: impl IntoIterator<Item = Answer>) {
         self.script(Route::Api, answers);
+    }
+
+    /// Appends to the token endpoint's script one successful answer per name: tokens that
+    /// live an hour.
+    pub fn hour_tokens<'a>(&self, names: impl IntoIterator<Item = &'a str>) {
+        self.tokens(names.into_iter().map(|n| Answer::token(n, HOUR_S)));
+    }
+
+    /// Every token request is answered with a new token `tokN` (N counts from 0), every API
+    /// call with 401.
+    pub fn api_always_401(&self) {
+        self.fallback(Route::Token, |n| Answer::token(&format!("tok{n}"), HOUR_S));
+        self.fallback(Route::Api, |_| Answer::status(401));
     }
 
     /// What `route` answers once its script is empty (otherwise such a request panics).
@@ -470,6 +435,55 @@ impl ScriptedPlatform {
         self.0.now.set(self.0.now.get() + ms);
     }
 
+    /// A wait of `ms` on the virtual clock.
+    fn delay(&self, ms: f64) -> Delay {
+        Delay {
+            platform: self.clone(),
+            deadline: self.now() + ms.max(0.0),
+            id: None,
+            polled: false,
+        }
+    }
+
+    /// Moves the clock to the earliest pending timer (never backwards) and wakes every timer
+    /// due by then. False if no timer is pending.
+    pub fn fire_next_timers(&self) -> bool {
+        let mut timers = self.0.timers.borrow_mut();
+        let Some(next) = timers
+            .pending
+            .values()
+            .map(|(deadline, _)| *deadline)
+            .min_by(f64::total_cmp)
+        else {
+            return false;
+        };
+        if next > self.now() {
+            self.set_now(next);
+        }
+        let now = self.now();
+        let due: Vec<u64> = timers
+            .pending
+            .iter()
+            .filter(|(_, (deadline, _))| *deadline <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        let wakers: Vec<Waker> = due
+            .iter()
+            .filter_map(|id| timers.pending.remove(id))
+            .map(|(_, waker)| waker)
+            .collect();
+        drop(timers);
+        for waker in wakers {
+            waker.wake();
+        }
+        true
+    }
+
+    /// How many timers are pending.
+    pub fn pending_timers(&self) -> usize {
+        self.0.timers.borrow().pending.len()
+    }
+
     /// Every `sleep()` duration, in order.
     pub fn sleeps(&self) -> Vec<f64> {
         self.0.sleeps.borrow().clone()
@@ -496,6 +510,27 @@ impl ScriptedPlatform {
             .iter()
             .filter(|s| s.route == route)
             .count()
+    }
+
+    /// When each request to `route` was sent (virtual ms).
+    pub fn sent_at(&self, route: Route) -> Vec<f64> {
+        self.sent_to(route).iter().map(|s| s.at).collect()
+    }
+
+    /// The bearer token of each API request, `-` for none.
+    pub fn bearers(&self) -> Vec<String> {
+        self.sent_to(Route::Api)
+            .iter()
+            .map(|s| s.bearer().unwrap_or("-").to_string())
+            .collect()
+    }
+
+    /// The URL of each API request.
+    pub fn api_urls(&self) -> Vec<String> {
+        self.sent_to(Route::Api)
+            .into_iter()
+            .map(|s| s.request.url)
+            .collect()
     }
 
     /// How many token requests were sent.
@@ -544,7 +579,7 @@ impl ScriptedPlatform {
                     retry_after,
                     latency_ms,
                 } => {
-                    self.advance(latency_ms);
+                    self.delay(latency_ms).await;
                     return Ok(HttpResponse {
                         status,
                         retry_after,
@@ -554,7 +589,7 @@ impl ScriptedPlatform {
                 }
                 Answer::Network(m) => return Err(TransportError::Network(m)),
                 Answer::Timeout => {
-                    self.advance(timeout_ms);
+                    self.delay(timeout_ms).await;
                     return Err(TransportError::Timeout);
                 }
             }
@@ -571,13 +606,12 @@ impl Runtime for ScriptedPlatform {
     }
 
     fn random(&self) -> f64 {
-        0.5
+        RANDOM
     }
 
     async fn sleep(&self, ms: f64) {
         self.0.sleeps.borrow_mut().push(ms);
-        self.advance(ms);
-        yield_once().await;
+        self.delay(ms).await;
     }
 
     fn spawn(&self, task: impl Future<Output = ()> + 'static) {
@@ -623,186 +657,5 @@ impl Transport for ScriptedPlatform {
         });
         let answer = self.next_answer(route, index, &request.url);
         self.play(answer, timeout_ms).await
-    }
-}
-
-impl TokenStore for MemStore {
-    async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.0.gets.borrow_mut().push(key.to_string());
-        yield_once().await;
-        match self.0.get_mode.get() {
-            StoreMode::Works => Ok(self.value(key)),
-            StoreMode::Fails => Err(StoreError),
-            StoreMode::Garbage => Ok(Some("{\"not\":\"a token value\"}".into())),
-            StoreMode::Hangs => std::future::pending().await,
-        }
-    }
-
-    async fn set(&self, key: &str, value: &str, ttl_seconds: u32) -> Result<(), StoreError> {
-        self.0
-            .sets
-            .borrow_mut()
-            .push((key.to_string(), value.to_string(), ttl_seconds));
-        yield_once().await;
-        match self.0.set_mode.get() {
-            StoreMode::Works => {
-                self.put(key, value);
-                Ok(())
-            }
-            StoreMode::Fails => Err(StoreError),
-            StoreMode::Garbage => Ok(()),
-            StoreMode::Hangs => std::future::pending().await,
-        }
-    }
-
-    async fn lock(&self, key: &str, ttl_ms: f64) -> Result<Option<bool>, StoreError> {
-        let Some(mode) = self.0.lock_mode.get() else {
-            return Ok(None);
-        };
-        yield_once().await;
-        match mode {
-            StoreMode::Works => {
-                let now = self.0.clock.borrow().get();
-                let mut locks = self.0.locks.borrow_mut();
-                if locks.get(key).is_some_and(|until| *until > now) {
-                    Ok(Some(false))
-                } else {
-                    locks.insert(key.to_string(), now + ttl_ms);
-                    Ok(Some(true))
-                }
-            }
-            StoreMode::Fails | StoreMode::Garbage => Err(StoreError),
-            StoreMode::Hangs => std::future::pending().await,
-        }
-    }
-
-    async fn unlock(&self, key: &str) -> Result<(), StoreError> {
-        let Some(mode) = self.0.lock_mode.get() else {
-            return Ok(());
-        };
-        yield_once().await;
-        match mode {
-            StoreMode::Works => {
-                self.0.locks.borrow_mut().remove(key);
-                Ok(())
-            }
-            StoreMode::Fails | StoreMode::Garbage => Err(StoreError),
-            StoreMode::Hangs => std::future::pending().await,
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// The harness: a pool, a platform, and helpers to run futures to completion.
-// ---------------------------------------------------------------------------------------
-
-/// The result slot of a spawned future.
-pub struct Task<T>(Rc<RefCell<Option<T>>>);
-
-impl<T> Task<T> {
-    /// Whether the future has finished.
-    pub fn is_done(&self) -> bool {
-        self.0.borrow().is_some()
-    }
-
-    /// The output, once finished.
-    pub fn take(&self) -> Option<T> {
-        self.0.borrow_mut().take()
-    }
-
-    /// The output; panics if the future has not finished.
-    pub fn output(&self) -> T {
-        self.take().expect("the task has not settled")
-    }
-}
-
-/// A local executor and the platform whose tasks it runs.
-pub struct Harness {
-    pool: LocalPool,
-    /// The scripted platform (shared with every client made here).
-    pub platform: ScriptedPlatform,
-}
-
-impl Default for Harness {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// The options of [`Harness::client`] merged with `extra`.
-pub fn options(extra: Value) -> Value {
-    let mut base = serde_json::json!({"clientId": CLIENT_ID, "clientSecret": SECRET});
-    if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
-        for (k, v) in e {
-            b.insert(k, v);
-        }
-    }
-    base
-}
-
-/// A validated configuration of [`options`].
-pub fn config(extra: Value) -> ClientConfig {
-    Given::read(&options(extra), &CLIENT_OPTIONS, Rc::default())
-        .and_then(|given| ClientConfig::from_options(&given))
-        .expect("valid test options")
-}
-
-/// The client type of these tests.
-pub type C = Client<ScriptedPlatform, ScriptedPlatform, MemStore>;
-
-impl Harness {
-    /// A fresh pool and platform, the clock at [`T0`].
-    pub fn new() -> Self {
-        let pool = LocalPool::new();
-        let platform = ScriptedPlatform::new(pool.spawner());
-        Harness { pool, platform }
-    }
-
-    /// A client with the default test credentials plus `extra` options.
-    pub fn client(&self, extra: Value) -> C {
-        Client::new(
-            self.platform.clone(),
-            self.platform.clone(),
-            config(extra),
-            None,
-        )
-    }
-
-    /// The same, with a token store.
-    pub fn client_with_store(&self, extra: Value, store: &MemStore) -> C {
-        store.use_clock(self.platform.clock());
-        Client::new(
-            self.platform.clone(),
-            self.platform.clone(),
-            config(extra),
-            Some(store.clone()),
-        )
-    }
-
-    /// Spawns `fut`; run [`Harness::settle`] to make progress.
-    pub fn spawn<T: 'static>(&self, fut: impl Future<Output = T> + 'static) -> Task<T> {
-        let slot = Rc::new(RefCell::new(None));
-        let out = Rc::clone(&slot);
-        self.pool
-            .spawner()
-            .spawn_local(async move {
-                let v = fut.await;
-                *out.borrow_mut() = Some(v);
-            })
-            .expect("the pool is alive");
-        Task(slot)
-    }
-
-    /// Runs every task until none can make progress.
-    pub fn settle(&mut self) {
-        self.pool.run_until_stalled();
-    }
-
-    /// Runs `fut` to completion; panics if it stalls (waits on something that never comes).
-    pub fn run<T: 'static>(&mut self, fut: impl Future<Output = T> + 'static) -> T {
-        let task = self.spawn(fut);
-        self.settle();
-        task.take()
-            .expect("the future stalled: it never settled with nothing left to run")
     }
 }
