@@ -6,7 +6,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-export const consumer = join(root, ".scratch", "consumer");
+// ANKORSTORE_CLIENT_CONSUMER points the suites at another install (e.g. an older build, to
+// show that a test fails without its fix).
+export const consumer = process.env.ANKORSTORE_CLIENT_CONSUMER ?? join(root, ".scratch", "consumer");
 
 function ensureInstalled() {
   if (!existsSync(join(consumer, "node_modules", "ankorstore-client", "package.json"))) {
