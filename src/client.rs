@@ -1,10 +1,12 @@
 //! The client (`AnkorstoreClient`): calls with the token of its [`Auth`], a 401 refreshing
 //! it once.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::api::{
     prepare_me, prepare_request, read_me_answer, read_request_answer, ApiRequest, PreparedCall,
+    RateLimit,
 };
 use crate::auth::Auth;
 use crate::error::Error;
@@ -18,6 +20,8 @@ pub struct Client<R: Runtime, T: Transport, S: TokenStore> {
     auth: Rc<Auth<R, T, S>>,
     /// The `/me` request, built once: every `me()` sends the same one.
     me_call: Rc<PreparedCall>,
+    /// The rate limit the last API response reported.
+    rate_limit: Rc<Cell<Option<RateLimit>>>,
 }
 
 impl<R: Runtime, T: Transport, S: TokenStore> Clone for Client<R, T, S> {
@@ -25,6 +29,7 @@ impl<R: Runtime, T: Transport, S: TokenStore> Clone for Client<R, T, S> {
         Client {
             auth: Rc::clone(&self.auth),
             me_call: Rc::clone(&self.me_call),
+            rate_limit: Rc::clone(&self.rate_limit),
         }
     }
 }
@@ -36,7 +41,13 @@ impl<R: Runtime, T: Transport, S: TokenStore> Client<R, T, S> {
         Client {
             auth: Auth::new(runtime, transport, config, store),
             me_call,
+            rate_limit: Rc::default(),
         }
+    }
+
+    /// The `X-RateLimit-*` headers of the last API response that carried them.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.rate_limit.get()
     }
 
     /// The normalised base URL.
@@ -93,6 +104,9 @@ impl<R: Runtime, T: Transport, S: TokenStore> Client<R, T, S> {
                 signal,
             )
             .await?;
+            if let Some(limit) = received.rate_limit {
+                self.rate_limit.set(Some(limit));
+            }
             if received.response.status != 401 {
                 auth.accepted();
                 return Ok(received);

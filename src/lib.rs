@@ -21,6 +21,7 @@ mod error;
 mod loose;
 mod oneshot;
 mod options;
+mod pages;
 mod redact;
 mod retry;
 mod runtime;
@@ -28,11 +29,12 @@ mod secret;
 mod send;
 mod token;
 mod url;
+mod webhook;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use api::{ApiRequest, CallOptions, JSON_API};
+pub use api::{ApiRequest, CallOptions, RateLimit, JSON_API};
 pub use auth::LocalEvent;
 pub use client::Client;
 pub use error::{Details, Error, ErrorCode};
@@ -40,18 +42,22 @@ pub use oneshot::{exchange_credentials, get_me};
 pub use options::{
     ClientConfig, Credentials, Endpoint, Given, Options, PRODUCTION_URL, SANDBOX_URL,
 };
+pub use pages::{Pages, Yield};
 pub use runtime::{
     race, Body, Either, HttpRequest, HttpResponse, Payload, Runtime, StoreError, TokenStore,
     Transport, TransportError,
 };
 pub use secret::Secret;
 pub use token::{AccessToken, TokenView};
+pub use webhook::verify_webhook_signature;
 
 /// The parsers of server and caller input and the policies, for the fuzz targets, the fleet
 /// simulation and the tests. Not needed to use the client.
 pub mod parts {
     pub use crate::answer::{api_error, token_error, CallName, ErrorDocument};
-    pub use crate::api::{check_user, prepare_request, MeDocument, PreparedCall, UserFields};
+    pub use crate::api::{
+        check_user, prepare_request, DataList, MeDocument, PageLinks, PreparedCall, UserFields,
+    };
     pub use crate::auth::{
         store_key, token_request_body, COOLDOWN_BASE_S, COOLDOWN_CAP_S, LOCK_TTL_MS, LOCK_WAIT_MS,
         STORE_TIMEOUT_MS,
@@ -60,7 +66,7 @@ pub mod parts {
     pub use crate::loose::{Bounded, Loose, Record, MAX_DEPTH};
     pub use crate::options::{
         Shape, CLIENT_OPTIONS, DEFAULT_MAX_RETRIES, DEFAULT_REFRESH_MARGIN_S, DEFAULT_TIMEOUT_MS,
-        EXCHANGE_OPTIONS, GET_ME_OPTIONS, ME_OPTIONS, REQUEST_OPTIONS,
+        EXCHANGE_OPTIONS, GET_ME_OPTIONS, ME_OPTIONS, PAGE_OPTIONS, REQUEST_OPTIONS,
     };
     pub use crate::redact::{Redactor, REDACTED};
     pub use crate::retry::{

@@ -172,6 +172,14 @@ pub const REQUEST_OPTIONS: Shape = Shape {
     keys: &["params", "query", "body", "headers", "signal"],
 };
 
+/// `client.pages(path, options)` and `client.paginate(path, options)`.
+pub const PAGE_OPTIONS: Shape = Shape {
+    owner: "pages()",
+    code: ErrorCode::InvalidArgument,
+    optional: true,
+    keys: &["params", "query", "headers", "signal"],
+};
+
 /// The known key closest to `key` (a typo or a wrong case), if one is close enough.
 fn closest(key: &str, keys: &[&'static str]) -> Option<&'static str> {
     let key = key.to_ascii_lowercase();

@@ -17,10 +17,17 @@ pub const REDACTED: &str = "[redacted]";
 /// never splits a credential that redaction would have recognised).
 const MAX_DETAIL: usize = 400;
 
+/// Shortest part of a credential that is cut out when it appears on its own: a server that
+/// shortens what it echoes (a log line, a debug page) still leaks most of a token.
+pub const MIN_FRAGMENT: usize = 12;
+
 /// A set of credentials to cut out of text.
 #[derive(Clone, Debug, Default)]
 pub struct Redactor {
     needles: Vec<String>,
+    /// The credentials as given, in ASCII lower case, for the case-insensitive and prefix
+    /// matches of [`Redactor::mask_fragments`].
+    lowered: Vec<String>,
 }
 
 impl Redactor {
@@ -35,6 +42,10 @@ impl Redactor {
     pub fn add(&mut self, credential: &str) {
         if credential.is_empty() {
             return;
+        }
+        let lowered = credential.to_ascii_lowercase();
+        if lowered.len() >= MIN_FRAGMENT && !self.lowered.contains(&lowered) {
+            self.lowered.push(lowered);
         }
         let component = encode::component(credential);
         let uri = encode::uri(credential);
@@ -67,7 +78,7 @@ impl Redactor {
 
     /// `text` with every known credential and every token-shaped string replaced.
     pub fn apply(&self, text: &str) -> String {
-        let mut out = mask_token_shapes(text);
+        let mut out = self.mask_fragments(mask_token_shapes(text));
         // A replacement can join with its neighbours into a new match (secret `x[r` in
         // `xx[r`), so repeat until nothing is found; give up on the text if that never ends.
         for _ in 0..4 {
@@ -110,6 +121,41 @@ impl Error {
                 .collect()
         });
         self
+    }
+}
+
+impl Redactor {
+    /// Cuts out, in any letter case, every run of at least [`MIN_FRAGMENT`] characters that
+    /// starts a credential: an upper-cased echo, or one a server shortened.
+    fn mask_fragments(&self, mut text: String) -> String {
+        for credential in &self.lowered {
+            let Some(head) = credential.get(..MIN_FRAGMENT) else {
+                continue;
+            };
+            let mut from = 0;
+            loop {
+                let lower = text.to_ascii_lowercase();
+                let Some(start) = lower
+                    .get(from..)
+                    .and_then(|rest| rest.find(head))
+                    .map(|i| from + i)
+                else {
+                    break;
+                };
+                let matched = lower.as_bytes()[start..]
+                    .iter()
+                    .zip(credential.as_bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                let mut end = start + matched;
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.replace_range(start..end, REDACTED);
+                from = start + REDACTED.len();
+            }
+        }
+        text
     }
 }
 
@@ -246,6 +292,33 @@ mod tests {
             Some("token [redacted] in [redacted]")
         );
         assert!(!format!("{out:?}").contains("TKN"), "{out:?}");
+    }
+
+    #[test]
+    fn cuts_upper_cased_and_shortened_echoes() {
+        let token = "eyJ0eXAiOiJKV1Qi.payloadPart_123.signature-XYZ";
+        let r = Redactor::new().with(token);
+        assert_eq!(
+            r.apply(&format!("got {}!", token.to_uppercase())),
+            "got [redacted]!"
+        );
+        assert_eq!(
+            r.apply(&format!("token {}…", &token[..20])),
+            "token [redacted]…"
+        );
+        assert_eq!(
+            r.apply(&format!("a {} b", &token[..MIN_FRAGMENT - 1])),
+            format!("a {} b", &token[..MIN_FRAGMENT - 1])
+        );
+        // A short secret is only cut whole (a fragment of it is no secret).
+        let short = Redactor::new().with("abc123");
+        assert_eq!(short.apply("x ABC123 abc123"), "x ABC123 [redacted]");
+        // Non-ASCII credentials and text keep valid boundaries.
+        let r = Redactor::new().with("é-secret-very-long-value");
+        assert_eq!(
+            r.apply("« É-SECRET-VERY-LONG » é-secret-very-lo"),
+            "« É-SECRET-VERY-LONG » [redacted]"
+        );
     }
 
     #[test]

@@ -96,7 +96,7 @@ pub trait Transport: 'static {
 #[allow(async_fn_in_trait)]
 pub trait Runtime: 'static {
     /// The caller's cancellation signal (`AbortSignal` in JavaScript).
-    type Signal: 'static;
+    type Signal: Clone + 'static;
     /// A one-shot event that tasks can wait for (how the waiters of a shared token request
     /// are resumed, each in its own context: see `auth::flight`).
     type Event: 'static;

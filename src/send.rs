@@ -5,6 +5,7 @@ use std::future::Future;
 
 use serde::de::DeserializeOwned;
 
+use crate::api::RateLimit;
 use crate::error::{Error, ErrorCode};
 use crate::options::Endpoint;
 use crate::retry::{decide, parse_retry_after, Attempt, Decision};
@@ -43,6 +44,8 @@ pub struct Received<P> {
     pub response: HttpResponse<P>,
     /// When the (last) attempt was sent, ms since the epoch.
     pub sent_at: f64,
+    /// The rate limit the last attempt that reported one reported.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl<P: Payload> Received<P> {
@@ -75,6 +78,7 @@ pub async fn send_with_retries<R: Runtime, T: Transport>(
 ) -> Result<Received<T::Payload>, Error> {
     let origin = endpoint.base_url.origin();
     let mut attempts = 0u32;
+    let mut rate_limit = None;
     loop {
         let sent_at = runtime.now_ms();
         attempts += 1;
@@ -84,6 +88,9 @@ pub async fn send_with_retries<R: Runtime, T: Transport>(
             signal,
         )
         .await?;
+        if let Ok(response) = &outcome {
+            rate_limit = RateLimit::from_headers(&response.rate_limit).or(rate_limit);
+        }
         let attempt = match &outcome {
             Ok(r) if r.status == 429 => Attempt::Status(
                 429,
@@ -113,7 +120,11 @@ pub async fn send_with_retries<R: Runtime, T: Transport>(
                     format!(" ({attempts} attempts)")
                 };
                 return match outcome {
-                    Ok(response) => Ok(Received { response, sent_at }),
+                    Ok(response) => Ok(Received {
+                        response,
+                        sent_at,
+                        rate_limit,
+                    }),
                     Err(TransportError::Network(detail)) => Err(Error::new(
                         ErrorCode::Network,
                         format!("Could not reach {origin}{tries}; check the network connection and baseUrl"),

@@ -14,17 +14,22 @@ use web_sys::AbortSignal;
 use crate::api::{ApiRequest, CallOptions};
 use crate::client::Client;
 use crate::error::{Error, ErrorCode};
-use crate::options::{ClientConfig, Given, Shape, CLIENT_OPTIONS, ME_OPTIONS, REQUEST_OPTIONS};
+use crate::options::{
+    ClientConfig, Given, Shape, CLIENT_OPTIONS, ME_OPTIONS, PAGE_OPTIONS, REQUEST_OPTIONS,
+};
+use crate::pages::{Pages, Yield};
 use crate::redact::Redactor;
 use crate::runtime::Payload;
 
 use super::error::error_to_js;
 use super::json::{to_js, JsJson};
+use super::pages::{walk, PageIterator};
 use super::runtime::JsRuntime;
 use super::store::JsStore;
 use super::transport::FetchTransport;
 
-type WebClient = Client<JsRuntime, FetchTransport, JsStore>;
+/// The client of the wasm build.
+pub type WebClient = Client<JsRuntime, FetchTransport, JsStore>;
 
 /// A promise of `fut`, rejected with an `AnkorstoreError` on error. The future is boxed so
 /// that every export shares one instance of the promise machinery (a few KB of wasm each).
@@ -221,8 +226,9 @@ impl AnkorstoreClient {
     }
 
     /// Calls `{baseUrl}{path}` as JSON:API and resolves to the parsed body (`null` when
-    /// empty).
-    #[wasm_bindgen(unchecked_return_type = "Promise<unknown>")]
+    /// empty). Typed per path template in the package's declarations (generated from
+    /// Ankorstore's OpenAPI).
+    #[wasm_bindgen(skip_typescript)]
     pub fn request(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] method: JsValue,
@@ -243,6 +249,52 @@ impl AnkorstoreClient {
                 .await
                 .map(|body| body.map_or(JsValue::NULL, |b| b.0))
         })
+    }
+
+    /// The pages of a JSON:API list: `GET path`, then each `links.next`, until a page has
+    /// none or says `meta.page.hasMore: false`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn pages(&self, path: JsValue, options: JsValue) -> PageIterator {
+        self.walk(path, options, Yield::Pages, "pages()")
+    }
+
+    /// Each resource of each page's `data`, in order (the walk of `pages()`).
+    #[wasm_bindgen(skip_typescript)]
+    pub fn paginate(&self, path: JsValue, options: JsValue) -> PageIterator {
+        self.walk(path, options, Yield::Resources, "paginate()")
+    }
+
+    fn walk(
+        &self,
+        path: JsValue,
+        options: JsValue,
+        yields: Yield,
+        owner: &'static str,
+    ) -> PageIterator {
+        walk(self.live(), |client| {
+            let shape = Shape {
+                owner,
+                ..PAGE_OPTIONS
+            };
+            let path = path.as_string().ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidArgument,
+                    "path must be a string starting with \"/\"",
+                )
+            })?;
+            let (read, signal) = call_options(&options, &shape, client.quoter())?;
+            let first = ApiRequest::from_options("GET".into(), path, &read, None)?;
+            Ok(Pages::new(client, first, yields, signal))
+        })
+    }
+
+    /// The `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (as
+    /// `resetAt`, ms since the epoch) of the last API response that carried them; `null`
+    /// before any.
+    #[wasm_bindgen(getter = rateLimit, unchecked_return_type = "RateLimit | null")]
+    pub fn rate_limit(&self) -> JsValue {
+        let limit = self.client.borrow().as_ref().and_then(|c| c.rate_limit());
+        limit.map_or(JsValue::NULL, |l| to_js(&l))
     }
 
     /// Forgets the cached token (it is never reused, even from a token store) and resets

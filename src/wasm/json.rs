@@ -1,6 +1,6 @@
 //! JavaScript values ↔ the core's serde shapes, with serde-wasm-bindgen.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wasm_bindgen::JsValue;
 
 use crate::runtime::Payload;
@@ -14,6 +14,12 @@ pub struct JsJson(pub JsValue);
 impl<'de> Deserialize<'de> for JsJson {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         serde_wasm_bindgen::preserve::deserialize(deserializer).map(JsJson)
+    }
+}
+
+impl Serialize for JsJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde_wasm_bindgen::preserve::serialize(&self.0, serializer)
     }
 }
 

@@ -12,16 +12,20 @@ mod client;
 mod error;
 mod json;
 mod oneshot;
+mod pages;
 mod runtime;
 mod store;
 mod transport;
 mod typescript;
+mod webhook;
 
 // For the wasm-bindgen tests of this layer (tests/wasm_layer.rs).
 pub use client::AnkorstoreClient;
 pub use error::error_to_js;
 pub use json::{to_js, JsJson};
 pub use oneshot::{exchange_credentials_js, get_me_js};
+pub use pages::PageIterator;
 pub use runtime::JsRuntime;
 pub use store::JsStore;
 pub use transport::FetchTransport;
+pub use webhook::verify_webhook_signature_js;

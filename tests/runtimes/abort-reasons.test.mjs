@@ -6,17 +6,9 @@
 // and Chromium, on the packed package. Run: node --test tests/runtimes/abort-reasons.test.mjs
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createReadStream, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import { extname, join, normalize, sep } from "node:path";
-
-import * as esbuild from "esbuild";
-import { Miniflare } from "miniflare";
-import { chromium } from "playwright-core";
-
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startMock } from "../../mock/server.mjs";
 import { bothEntries } from "../js/support/package.mjs";
-import { freshProject } from "./fixtures/scratch.mjs";
+import { packagePage, packageWorker } from "./fixtures/package-runtimes.mjs";
 
 /** The reasons, by name; each runtime builds them itself (an Event is not cloneable). */
 const REASONS = ["string", "number", "undefined", "null", "object", "event", "error"];
@@ -60,8 +52,7 @@ for (const [entry, pkg] of await bothEntries()) {
 describe("workerd (Miniflare)", () => {
   let mf;
   before(async () => {
-    const { dir } = await freshProject("abort-reasons-workerd");
-    const worker = `import { AnkorstoreClient } from "ankorstore-client";
+    mf = await packageWorker("abort-reasons-workerd", `import { AnkorstoreClient } from "ankorstore-client";
 const makeReason = ${MAKE_REASON};
 export default {
   async fetch(request, env) {
@@ -77,24 +68,7 @@ export default {
       return Response.json({ code: e.code, name: e.name, isError: e instanceof Error });
     }
   },
-};`;
-    const result = await esbuild.build({
-      stdin: { contents: worker, resolveDir: dir, loader: "js" },
-      bundle: true, write: false, format: "esm", platform: "neutral", conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"], external: ["*.wasm"], logLevel: "silent",
-    });
-    const code = result.outputFiles[0].text;
-    const wasm = code.match(/from\s+"([^"]+\.wasm)"/)[1];
-    writeFileSync(join(dir, "worker.mjs"), code);
-    mf = new Miniflare({
-      modules: [
-        { type: "ESModule", path: join(dir, "worker.mjs"), contents: code },
-        { type: "CompiledWasm", path: join(dir, wasm), contents: readFileSync(join(dir, "node_modules", "ankorstore-client", wasm.replace(/^.*\//, ""))) },
-      ],
-      compatibilityDate: "2025-01-01",
-      bindings: { ID: DEMO_CLIENT_ID, SECRET: DEMO_CLIENT_SECRET, BASE: mock.url },
-    });
-    await mf.ready;
+};`, { ID: DEMO_CLIENT_ID, SECRET: DEMO_CLIENT_SECRET, BASE: mock.url });
   });
   after(() => mf?.dispose());
 
@@ -111,43 +85,16 @@ export default {
 });
 
 describe("Chromium", () => {
-  let browser;
-  let site;
+  let page;
   before(async () => {
-    const { dir } = await freshProject("abort-reasons-browser");
-    const importMap = { imports: { "ankorstore-client": "/node_modules/ankorstore-client/browser.mjs" } };
-    writeFileSync(join(dir, "index.html"), `<!doctype html><script type="importmap">${JSON.stringify(importMap)}</script><p>abort reasons</p>`);
-    const types = { ".html": "text/html", ".mjs": "text/javascript", ".wasm": "application/wasm" };
-    site = createServer((req, res) => {
-      let file = normalize(join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname)));
-      if (!file.startsWith(dir + sep)) return res.writeHead(403).end();
-      if (file.endsWith(sep)) file = join(file, "index.html");
-      try {
-        res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "content-length": statSync(file).size });
-        createReadStream(file).pipe(res);
-      } catch {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise((resolve) => site.listen(0, "127.0.0.1", resolve));
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    page = await packagePage("abort-reasons-browser");
   });
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => site?.close(resolve));
-  });
+  after(() => page?.close());
 
   test("every reason rejects with aborted; the page's instance lives on", async () => {
     mock.reset();
-    const tab = await browser.newPage();
-    const pageErrors = [];
-    tab.on("pageerror", (e) => pageErrors.push(String(e)));
-    await tab.goto(`http://127.0.0.1:${site.address().port}/`);
     hangNext(REASONS.length);
-    const seen = await tab.evaluate(async ({ base, id, secret, reasons, makeReasonSource }) => {
+    const seen = await page.tab.evaluate(async ({ base, id, secret, reasons, makeReasonSource }) => {
       const { AnkorstoreClient, AnkorstoreError } = await import("ankorstore-client");
       const makeReason = (0, eval)(makeReasonSource);
       const client = new AnkorstoreClient({ clientId: id, clientSecret: secret, baseUrl: base });
@@ -164,8 +111,7 @@ describe("Chromium", () => {
       out.after = (await client.me()).type;
       return out;
     }, { base: mock.url, id: DEMO_CLIENT_ID, secret: DEMO_CLIENT_SECRET, reasons: REASONS, makeReasonSource: MAKE_REASON });
-    await tab.close();
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(page.pageErrors, []);
     assert.deepEqual(seen, { ...Object.fromEntries(REASONS.map((k) => [k, "aborted"])), after: "user" });
   });
 });

@@ -1,0 +1,113 @@
+//! What pagination reads of a JSON:API document: `links.next`, `meta.page.hasMore`, and the
+//! resources of `data`.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::loose::lenient;
+
+/// The members of a document that say whether another page follows. Each is read leniently:
+/// a member of another type reads as absent.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageLinks {
+    #[serde(default, deserialize_with = "lenient")]
+    links: Option<Links>,
+    #[serde(default, deserialize_with = "lenient")]
+    meta: Option<Meta>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Links {
+    #[serde(default, deserialize_with = "lenient")]
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Meta {
+    #[serde(default, deserialize_with = "lenient")]
+    page: Option<PageMeta>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PageMeta {
+    #[serde(rename = "hasMore", default, deserialize_with = "lenient")]
+    has_more: Option<bool>,
+}
+
+impl PageLinks {
+    /// The next page: `links.next`, unless it is empty or `meta.page.hasMore` is `false`.
+    pub fn next(&self) -> Option<&str> {
+        let has_more = self
+            .meta
+            .as_ref()
+            .and_then(|m| m.page.as_ref())
+            .and_then(|p| p.has_more);
+        if has_more == Some(false) {
+            return None;
+        }
+        self.links
+            .as_ref()?
+            .next
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+    }
+}
+
+/// The `data` of a list document: its resources, each as sent.
+#[derive(Deserialize)]
+#[serde(bound = "P: DeserializeOwned")]
+pub struct DataList<P> {
+    /// The resources.
+    pub data: Vec<P>,
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::runtime::Payload;
+    use serde_json::{json, Value};
+
+    fn next(doc: Value) -> Option<String> {
+        doc.decode::<PageLinks>()
+            .unwrap_or_default()
+            .next()
+            .map(str::to_string)
+    }
+
+    #[test]
+    fn follows_links_next_until_has_more_is_false() {
+        assert_eq!(next(json!({"links": {"next": "/p2"}})), Some("/p2".into()));
+        assert_eq!(
+            next(json!({"links": {"next": "/p2"}, "meta": {"page": {"hasMore": true}}})),
+            Some("/p2".into())
+        );
+        assert_eq!(
+            next(json!({"links": {"next": "/p2"}, "meta": {"page": {"hasMore": false}}})),
+            None
+        );
+        for end in [
+            json!({}),
+            json!({"links": {"next": null}}),
+            json!({"links": {"next": ""}}),
+            json!({"links": "x"}),
+            json!({"links": {"next": 2}}),
+            json!([1]),
+        ] {
+            assert_eq!(next(end.clone()), None, "{end}");
+        }
+    }
+
+    #[test]
+    fn reads_the_resources_as_sent() {
+        let list: DataList<Value> = json!({"data": [{"id": "1", "extra": [1]}, {"id": "2"}]})
+            .decode()
+            .unwrap();
+        assert_eq!(
+            list.data,
+            vec![json!({"id": "1", "extra": [1]}), json!({"id": "2"})]
+        );
+        assert!(json!({"data": {"id": "1"}})
+            .decode::<DataList<Value>>()
+            .is_none());
+    }
+}

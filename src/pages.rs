@@ -1,0 +1,105 @@
+//! `pages()` and `paginate()`: a walk over a JSON:API list, one page per step, following
+//! `links.next` under the rules of `request()` (same origin, under the base path; each page
+//! with the token handling and retries of a call). Nothing is fetched ahead: a step sends at
+//! most one request, and a stopped walk sends nothing more.
+
+use std::collections::VecDeque;
+
+use crate::api::{ApiRequest, DataList, PageLinks};
+use crate::client::Client;
+use crate::error::{Error, ErrorCode};
+use crate::runtime::{Payload, Runtime, TokenStore, Transport};
+
+/// What a walk yields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Yield {
+    /// Each page's document (`pages()`).
+    Pages,
+    /// Each resource of each page's `data` (`paginate()`).
+    Resources,
+}
+
+/// A walk over the pages of a list.
+pub struct Pages<R: Runtime, T: Transport, S: TokenStore> {
+    client: Client<R, T, S>,
+    yields: Yield,
+    /// The request of the next page, if any.
+    next: Option<ApiRequest>,
+    /// Resources of the current page not handed out yet.
+    resources: VecDeque<T::Payload>,
+    signal: Option<R::Signal>,
+}
+
+impl<R: Runtime, T: Transport, S: TokenStore> Pages<R, T, S> {
+    /// A walk starting with `GET first` (its `params`, `query` and `headers` already read).
+    pub fn new(
+        client: Client<R, T, S>,
+        first: ApiRequest,
+        yields: Yield,
+        signal: Option<R::Signal>,
+    ) -> Self {
+        Pages {
+            client,
+            yields,
+            next: Some(ApiRequest {
+                method: "GET".into(),
+                body: None,
+                ..first
+            }),
+            resources: VecDeque::new(),
+            signal,
+        }
+    }
+
+    /// The next page or resource; `None` at the end. An error ends the walk.
+    pub async fn step(&mut self) -> Result<Option<T::Payload>, Error> {
+        let result = self.advance().await;
+        if result.is_err() {
+            self.stop();
+        }
+        result
+    }
+
+    async fn advance(&mut self) -> Result<Option<T::Payload>, Error> {
+        loop {
+            if let Some(resource) = self.resources.pop_front() {
+                return Ok(Some(resource));
+            }
+            let Some(call) = self.next.take() else {
+                return Ok(None);
+            };
+            let Some(document) = self.client.request(&call, self.signal.as_ref()).await? else {
+                return Ok(None); // an empty page ends the list
+            };
+            let links: PageLinks = document.decode().unwrap_or_default();
+            self.next = links.next().map(|next| ApiRequest {
+                method: "GET".into(),
+                path: next.to_string(),
+                query: Vec::new(), // links.next carries the query of the next page
+                headers: call.headers.clone(),
+                body: None,
+            });
+            match self.yields {
+                Yield::Pages => return Ok(Some(document)),
+                Yield::Resources => {
+                    let list: DataList<T::Payload> = document.decode().ok_or_else(|| {
+                        Error::new(
+                            ErrorCode::InvalidResponse,
+                            format!(
+                                "GET {} answered a page whose data is not an array of resources",
+                                call.path
+                            ),
+                        )
+                    })?;
+                    self.resources.extend(list.data);
+                }
+            }
+        }
+    }
+
+    /// Ends the walk: no further request is sent.
+    pub fn stop(&mut self) {
+        self.next = None;
+        self.resources.clear();
+    }
+}

@@ -1,0 +1,132 @@
+//! The async iterator of `pages()` and `paginate()`: an object with `next()`, `return()` and
+//! `[Symbol.asyncIterator]()`, as `for await` uses it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::Promise;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, ErrorCode};
+use crate::pages::Pages;
+
+use super::client::{promise, WebClient};
+use super::json::{to_js, JsJson};
+use super::runtime::JsRuntime;
+use super::store::JsStore;
+use super::transport::FetchTransport;
+
+type WebPages = Pages<JsRuntime, FetchTransport, JsStore>;
+
+/// Where a walk is.
+enum Walk {
+    /// Ready for the next step.
+    Ready(Box<WebPages>),
+    /// A `next()` is under way (it holds the walk).
+    Busy,
+    /// Ended: by its last page, an error, or `return()`.
+    Done,
+    /// Never started: its options were wrong (the first `next()` rejects with this).
+    Refused(Error),
+}
+
+/// `{ value, done }`, what `next()` resolves to.
+#[derive(Serialize)]
+struct Step<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a JsJson>,
+    done: bool,
+}
+
+fn step(value: Option<&JsJson>) -> JsValue {
+    to_js(&Step {
+        value,
+        done: value.is_none(),
+    })
+}
+
+/// An async iterator over the pages, or the resources, of a JSON:API list. Nothing is fetched
+/// before `next()` asks for it, and nothing after `return()` (what leaving a `for await` loop
+/// early calls).
+#[wasm_bindgen]
+pub struct PageIterator {
+    walk: Rc<RefCell<Walk>>,
+}
+
+impl PageIterator {
+    /// A walk that starts at the first `next()`.
+    pub fn new(pages: Result<WebPages, Error>) -> PageIterator {
+        let walk = match pages {
+            Ok(pages) => Walk::Ready(Box::new(pages)),
+            Err(e) => Walk::Refused(e),
+        };
+        PageIterator {
+            walk: Rc::new(RefCell::new(walk)),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl PageIterator {
+    /// The next page or resource: `{ value, done: false }`, or `{ done: true }` at the end.
+    #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<unknown, undefined>>")]
+    pub fn next(&self) -> Promise {
+        let walk = Rc::clone(&self.walk);
+        let taken = std::mem::replace(&mut *walk.borrow_mut(), Walk::Busy);
+        let mut pages = match taken {
+            Walk::Ready(pages) => pages,
+            Walk::Busy => {
+                return Promise::reject(&super::error::error_to_js(&Error::new(
+                    ErrorCode::InvalidArgument,
+                    "next() was called before the previous next() settled; await each step",
+                )))
+            }
+            Walk::Done => {
+                *walk.borrow_mut() = Walk::Done;
+                return Promise::resolve(&step(None));
+            }
+            Walk::Refused(e) => {
+                *walk.borrow_mut() = Walk::Done;
+                return super::client::rejected(e);
+            }
+        };
+        promise(async move {
+            let result = pages.step().await;
+            let mut state = walk.borrow_mut();
+            // return() may have been called meanwhile: it ended the walk.
+            let ended = matches!(*state, Walk::Done);
+            *state = match &result {
+                Ok(Some(_)) if !ended => Walk::Ready(pages),
+                _ => Walk::Done,
+            };
+            result.map(|value| step(value.as_ref()))
+        })
+    }
+
+    /// Ends the walk (no further request): what `break` in a `for await` loop calls.
+    #[wasm_bindgen(
+        js_name = "return",
+        unchecked_return_type = "Promise<IteratorResult<unknown, undefined>>"
+    )]
+    pub fn finish(&self) -> Promise {
+        *self.walk.borrow_mut() = Walk::Done;
+        Promise::resolve(&step(None))
+    }
+
+    /// The iterator itself (the same walk), so that `for await` accepts it.
+    #[wasm_bindgen(js_name = "[Symbol.asyncIterator]")]
+    pub fn iterator(&self) -> PageIterator {
+        PageIterator {
+            walk: Rc::clone(&self.walk),
+        }
+    }
+}
+
+/// Starts a walk of `client` (shared by `pages()` and `paginate()`).
+pub fn walk(
+    client: Result<WebClient, Error>,
+    make: impl FnOnce(WebClient) -> Result<WebPages, Error>,
+) -> PageIterator {
+    PageIterator::new(client.and_then(make))
+}

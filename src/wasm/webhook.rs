@@ -1,0 +1,40 @@
+//! `verifyWebhookSignature`: argument reading only.
+
+use js_sys::{ArrayBuffer, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::error::{Error, ErrorCode};
+use crate::webhook::verify_webhook_signature;
+
+use super::error::error_to_js;
+
+/// Whether `signature` is Ankorstore's HMAC-SHA256 signature of the raw webhook body
+/// `payload` (a string, hashed as UTF-8, or bytes) under the subscription's `secret`; the
+/// comparison is constant-time, surrounding whitespace and hex case are ignored. `false` for
+/// a missing, empty or malformed signature. Pass the raw body (`await request.text()` or its
+/// bytes), never re-serialised JSON.
+#[wasm_bindgen(js_name = verifyWebhookSignature)]
+pub fn verify_webhook_signature_js(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] payload: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] signature: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] secret: JsValue,
+) -> Result<bool, JsValue> {
+    let invalid = |m: &str| error_to_js(&Error::new(ErrorCode::InvalidArgument, m));
+    let bytes = if let Some(text) = payload.as_string() {
+        text.into_bytes()
+    } else if let Some(array) = payload.dyn_ref::<Uint8Array>() {
+        array.to_vec()
+    } else if let Some(buffer) = payload.dyn_ref::<ArrayBuffer>() {
+        Uint8Array::new(buffer).to_vec()
+    } else {
+        return Err(invalid(
+            "payload must be the raw request body: a string or bytes (Uint8Array)",
+        ));
+    };
+    let secret = secret
+        .as_string()
+        .ok_or_else(|| invalid("the webhook secret must be a non-empty string (the secret of the webhook subscription)"))?;
+    verify_webhook_signature(&bytes, signature.as_string().as_deref(), &secret)
+        .map_err(|e| error_to_js(&e))
+}
