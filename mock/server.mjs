@@ -6,6 +6,11 @@
 // It mimics the parts of Ankorstore the client talks to: the Passport token endpoint with its
 // 60-requests-per-hour limit, the non-JSON:API /api/v1/me, a few JSON:API order routes with
 // cursor pagination, plus scriptable faults and test controls. See mock/README.md.
+//
+// Two ways to run it: `startMock()` listens on a loopback port (API routes with CORS for
+// browser tests; /__mock/* controls for this machine only: no CORS, other origins and other
+// Host names refused), and `createMock()` serves it in-process through `dispatch()`, without
+// any socket (the demo server does that).
 
 import http from "node:http";
 import { randomBytes } from "node:crypto";
@@ -18,6 +23,7 @@ import {
   orderListResource, orderResource, retailerResource,
 } from "./data.mjs";
 import { FaultQueues, faultResponse, statusOverride } from "./faults.mjs";
+import { redactRequest } from "./redact.mjs";
 import {
   JSONAPI_TYPE, OAUTH_ERRORS, errorResponse, json, jsonApi, jsonApiError, laravelBody, noContent,
 } from "./responses.mjs";
@@ -98,8 +104,9 @@ class SlidingWindow {
 }
 
 class MockState {
-  constructor(initialConfig) {
+  constructor(initialConfig, { keepCredentials }) {
     this.initialConfig = copyConfig(initialConfig);
+    this.keepCredentials = keepCredentials;
     this.faults = new FaultQueues();
     this.reset();
   }
@@ -125,9 +132,16 @@ class MockState {
     if (revokeAll) for (const token of this.tokens.values()) token.revoked = true;
   }
 
+  /** The configured client secrets: cut out of every redacted log entry. */
+  secrets() {
+    return Object.values(this.config.clients);
+  }
+
+  /** Logs a request; without `keepCredentials`, its credentials are redacted before they are stored. */
   record(req) {
     const { method, path, query, headers, body } = req;
-    this.requests.push(structuredClone({ method, path, query, headers, body }));
+    const entry = structuredClone({ method, path, query, headers, body });
+    this.requests.push(this.keepCredentials ? entry : redactRequest(entry, this.secrets()));
     if (this.requests.length > REQUEST_LOG_SIZE) this.requests.shift();
   }
 
@@ -151,6 +165,12 @@ class MockState {
   stats() {
     return structuredClone({ ...this.counters, requests: this.requests });
   }
+
+  /** What GET /__mock/stats answers: always redacted, whatever `keepCredentials` says. */
+  redactedStats() {
+    const secrets = this.secrets();
+    return { ...structuredClone(this.counters), requests: this.requests.map((r) => redactRequest(r, secrets)) };
+  }
 }
 
 /** Three base64url parts like a Passport RS256 JWT; nothing verifies the signature. */
@@ -168,20 +188,27 @@ function fakeJwt(clientId, scopes, ttl) {
 // =======================================================================================
 // Request parsing helpers
 
-async function readRequest(raw) {
+async function readBody(raw) {
   const chunks = [];
   for await (const chunk of raw) chunks.push(chunk);
-  const url = raw.url.startsWith("/") ? new URL(`http://mock.invalid${raw.url}`) : new URL(raw.url);
-  const host = raw.headers.host ?? `${raw.socket.localAddress}:${raw.socket.localPort}`;
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The request as the routes see it. `target`: the request target ("/path?query"), `origin`:
+ * the absolute URL links are built on (the request's Host, or the demo server's mount point).
+ */
+function parseRequest({ method, target, headers, body, origin, destroy = () => {} }) {
+  const url = target.startsWith("/") ? new URL(`http://mock.invalid${target}`) : new URL(target);
   return {
-    method: raw.method,
+    method,
     path: url.pathname,
     searchParams: url.searchParams,
     query: Object.fromEntries(url.searchParams),
-    headers: { ...raw.headers },
-    body: Buffer.concat(chunks).toString("utf8"),
-    origin: `http://${host}`, // links must point back at whatever address the client used
-    socket: raw.socket,
+    headers: { ...headers },
+    body: Buffer.isBuffer(body) ? body.toString("utf8") : String(body ?? ""),
+    origin,
+    destroy, // drops the connection (the `reset` fault)
   };
 }
 
@@ -503,6 +530,9 @@ function runRoute(route, ctx) {
 // =======================================================================================
 // Delivery: CORS, content length, and the delivery-side faults
 
+// API routes answer every origin, as a browser test page on another port needs; /__mock/*
+// never carries CORS headers. No Private Network Access grant: a page on a public origin must
+// not reach the mock through the browser.
 const CORS = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
@@ -511,16 +541,11 @@ const CORS = {
 };
 
 function corsHeaders(req) {
-  const headers = {
+  return {
     ...CORS,
     "access-control-allow-headers": req.headers["access-control-request-headers"] ??
       "authorization, content-type, accept, x-requested-with",
   };
-  // Chrome's Private Network Access preflight, for pages served from a non-loopback origin.
-  if (req.headers["access-control-request-private-network"] === "true") {
-    headers["access-control-allow-private-network"] = "true";
-  }
-  return headers;
 }
 
 /** Waits `ms`; false when the client went away or the server is closing meanwhile. */
@@ -531,6 +556,12 @@ async function pause(ms, signal) {
   } catch {
     return false;
   }
+}
+
+/** Resolves when `signal` aborts (a hanging request ends only then). */
+function untilAborted(signal) {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }
 
 function write(res, chunk) {
@@ -556,14 +587,15 @@ function truncatable(resp) {
   return { ...resp, status: resp.status === 204 ? 200 : resp.status, body: JSON.stringify({ jsonapi: { version: "1.0" }, meta: {} }) };
 }
 
-async function deliver(res, req, resp, fault, signal) {
+/** Writes an answer to the socket; `cors` are the CORS headers (none on /__mock/*). */
+async function deliver(res, resp, fault, signal, cors = {}) {
   if (res.destroyed) return;
   const { truncate = false, slowBodyMs = 0 } = fault ?? {};
   if (truncate) resp = truncatable(resp);
   const body = Buffer.from(resp.body);
   const hasBody = resp.status !== 204 && resp.status !== 304;
   res.writeHead(resp.status, {
-    ...corsHeaders(req),
+    ...cors,
     ...(hasBody && { "content-length": String(body.length) }),
     ...resp.headers,
   });
@@ -579,7 +611,7 @@ async function deliver(res, req, resp, fault, signal) {
 }
 
 // =======================================================================================
-// Test controls over HTTP (/__mock/*)
+// Test controls over HTTP (/__mock/*): for this machine only, never another origin
 
 function parseJsonBody(req) {
   try {
@@ -590,30 +622,47 @@ function parseJsonBody(req) {
 }
 
 const CONTROLS = {
-  "GET /__mock/stats": (req, mock) => json(200, mock.stats()),
-  "POST /__mock/reset": (req, mock) => {
-    mock.reset();
+  // The request log is redacted here whatever `keepCredentials` says: no secret or token
+  // ever leaves the process over HTTP.
+  "GET /__mock/stats": (req, core) => json(200, core.state.redactedStats()),
+  "POST /__mock/reset": (req, core) => {
+    core.api.reset();
     return json(200, { ok: true });
   },
-  "POST /__mock/script": (req, mock) => {
+  "POST /__mock/script": (req, core) => {
     const { route, faults } = parseJsonBody(req);
-    mock.script(route, faults);
+    core.api.script(route, faults);
     return json(200, { ok: true });
   },
-  "POST /__mock/config": (req, mock) => {
-    mock.configure(parseJsonBody(req));
+  "POST /__mock/config": (req, core) => {
+    core.api.configure(parseJsonBody(req));
     return json(200, { ok: true });
   },
 };
 const CONTROL_PATHS = new Set(Object.keys(CONTROLS).map((key) => key.split(" ")[1]));
 
-function runControl(control, req, mock) {
+function isControlPath(path) {
+  return path === "/__mock" || path.startsWith("/__mock/");
+}
+
+function runControl(control, req, core) {
   try {
-    return control(req, mock);
+    return control(req, core);
   } catch (error) {
     if (error instanceof TypeError) return json(400, { error: error.message });
     throw error;
   }
+}
+
+/**
+ * A browser page of another origin: refused on /__mock/*. (Without CORS it cannot read the
+ * answer, but a "simple" POST would still be acted upon.) Node, curl: no Origin, allowed.
+ */
+function crossOrigin(req) {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== req.origin) return true;
+  const site = req.headers["sec-fetch-site"];
+  return site !== undefined && site !== "same-origin" && site !== "none";
 }
 
 // =======================================================================================
@@ -637,20 +686,6 @@ function apiRateHeaders(state) {
   return { "x-ratelimit-limit": String(API_RATE_LIMIT), "x-ratelimit-remaining": String(Math.max(0, API_RATE_LIMIT - used)) };
 }
 
-/**
- * The delivery faults that settle a request before any answer is built. Returns how the
- * request ended ("aborted", "reset", "hang"), or null to go on and answer.
- */
-async function interceptingFault(fault, req, signal) {
-  if (fault?.delayMs && !(await pause(fault.delayMs, signal))) return "aborted";
-  if (fault?.reset) {
-    req.socket.destroy();
-    return "reset";
-  }
-  if (fault?.hang) return "hang"; // the socket stays open until the client leaves or close()
-  return null;
-}
-
 /** The scripted response if the fault dictates one, otherwise the route's own answer. */
 function chooseResponse(route, req, state, fault) {
   const scripted = fault && faultResponse(fault, {
@@ -665,76 +700,175 @@ function chooseResponse(route, req, state, fault) {
   return resp;
 }
 
-async function answer(req, res, state, signal) {
+/**
+ * Routes one (recorded) request and applies its fault. Resolves to `{ resp, fault }`, or to
+ * `{ ended }` when a fault settles it without an answer: "aborted" (the client left during a
+ * delay), "reset" (the connection is to be dropped) or "hang" (never answered).
+ */
+async function respond(req, state, signal) {
   const route = matchRoute(req.method, req.path);
   countRequest(state, req, route);
   const fault = state.faults.take(route.faults);
-  const ended = await interceptingFault(fault, req, signal);
-  if (ended) return logLine(state, req, ended);
-
+  if (fault?.delayMs && !(await pause(fault.delayMs, signal))) return { ended: "aborted" };
+  if (fault?.reset) return { ended: "reset" };
+  if (fault?.hang) return { ended: "hang" };
   const resp = chooseResponse(route, req, state, fault);
   const rateHeaders = isApiPath(req.path) ? apiRateHeaders(state) : {};
   resp.headers = { ...rateHeaders, ...resp.headers, ...fault?.headers };
-  await deliver(res, req, resp, fault, signal);
-  logLine(state, req, resp.status);
+  return { resp, fault };
 }
 
-/** `mock`: { state, closing, controls } where controls is the public API object. */
-async function handle(raw, res, mock) {
-  const req = await readRequest(raw);
+// =======================================================================================
+// The listening server: Host check, controls, CORS
+
+/** DNS rebinding: a page whose name was rebound to 127.0.0.1 sends its own name in Host. */
+function hostAllowed(raw, allowedHosts) {
+  if ((raw.headersDistinct?.host?.length ?? 0) > 1) return false;
+  const host = raw.headers.host;
+  return typeof host === "string" && allowedHosts.has(host.trim().toLowerCase());
+}
+
+async function handle(raw, res, core, allowedHosts) {
+  const { state } = core;
   // Abort pending delays when the client leaves or the server closes.
   const gone = new AbortController();
   res.once("close", () => gone.abort());
-  const signal = AbortSignal.any([gone.signal, mock.closing.signal]);
-  const { state } = mock;
-  const isControl = CONTROL_PATHS.has(req.path);
+  const signal = AbortSignal.any([gone.signal, core.closing.signal]);
 
+  if (!hostAllowed(raw, allowedHosts)) {
+    raw.resume();
+    const refused = jsonApiError(421, { title: "Misdirected Request", detail: "This mock only answers to its loopback address, localhost and [::1]." });
+    return deliver(res, { ...refused, headers: { ...refused.headers, connection: "close" } }, null, signal);
+  }
+  const req = parseRequest({
+    method: raw.method, target: raw.url, headers: raw.headers, body: await readBody(raw),
+    origin: `http://${raw.headers.host.trim().toLowerCase()}`, // links point back at the address the client used
+    destroy: () => raw.socket.destroy(),
+  });
+
+  const control = isControlPath(req.path);
+  if (control && crossOrigin(req)) {
+    await deliver(res, json(403, { error: "the mock's controls only answer requests of this machine, not pages of other origins" }), null, signal);
+    return logLine(state, req, 403);
+  }
+  const cors = control ? {} : corsHeaders(req);
   if (req.method === "OPTIONS") {
-    // Preflights are answered for every path and never counted.
-    if (!isControl) state.record(req);
-    await deliver(res, req, noContent(), null, signal);
+    // Preflights are answered (never counted); on /__mock/* without CORS, so browsers stop there.
+    if (!CONTROL_PATHS.has(req.path)) state.record(req);
+    await deliver(res, noContent(), null, signal, cors);
     return logLine(state, req, 204);
   }
-  if (isControl) {
-    const control = CONTROLS[`${req.method} ${req.path}`] ?? (() => json(405, { error: "method not allowed" }));
-    await deliver(res, req, runControl(control, req, mock.controls), null, signal);
+  if (CONTROL_PATHS.has(req.path)) {
+    const run = CONTROLS[`${req.method} ${req.path}`] ?? (() => json(405, { error: "method not allowed" }));
+    await deliver(res, runControl(run, req, core), null, signal);
     return logLine(state, req, res.statusCode);
   }
   state.record(req);
-  await answer(req, res, state, signal);
+  const outcome = await respond(req, state, signal);
+  if (outcome.ended) {
+    if (outcome.ended === "reset") req.destroy();
+    // "hang": the socket stays open until the client leaves or close()
+    return logLine(state, req, outcome.ended);
+  }
+  await deliver(res, outcome.resp, outcome.fault, signal, cors);
+  logLine(state, req, outcome.resp.status);
 }
 
 function internalError(res, error) {
-  console.error(`mock: internal error: ${error?.message ?? error}`);
+  console.error(`mock: internal error (${error?.name ?? typeof error})`);
   if (res.headersSent) return res.destroy();
-  res.writeHead(500, { "content-type": JSONAPI_TYPE, ...CORS });
+  res.writeHead(500, { "content-type": JSONAPI_TYPE });
   res.end(JSON.stringify({ jsonapi: { version: "1.0" }, errors: [{ status: "500", detail: "Server Error" }] }));
+}
+
+// =======================================================================================
+// In-process dispatch (no socket): what the demo server uses
+
+/**
+ * Answers one request in-process. `request`: { method, target ("/path?query"), headers,
+ * body (Buffer or string), origin (the absolute URL links are built on), signal }.
+ * Resolves to `{ status, headers, body }` (body a Buffer, the whole of it: a `slowBodyMs`
+ * fault delays it), or to `{ error }` when a fault leaves no answer: "reset", "truncated",
+ * or "aborted" (the signal aborted during a delay, a slow body or a hang). /__mock/* is not
+ * served (404): the controls are the JS methods.
+ */
+async function dispatch(core, { method, target, headers = {}, body = "", origin, signal }) {
+  const { state } = core;
+  const abort = signal ? AbortSignal.any([signal, core.closing.signal]) : core.closing.signal;
+  const req = parseRequest({ method, target, headers, body, origin });
+  const done = (resp) => ({ status: resp.status, headers: { ...resp.headers }, body: Buffer.from(resp.body) });
+  if (isControlPath(req.path)) return done(notFound());
+  if (req.method === "OPTIONS") {
+    state.record(req);
+    return done(noContent());
+  }
+  state.record(req);
+  const outcome = await respond(req, state, abort);
+  if (outcome.ended === "hang") {
+    await untilAborted(abort);
+    return { error: "aborted" };
+  }
+  if (outcome.ended) return { error: outcome.ended };
+  const { resp, fault } = outcome;
+  if (fault?.slowBodyMs && !(await pause(fault.slowBodyMs, abort))) return { error: "aborted" };
+  if (fault?.truncate) return { error: "truncated" };
+  logLine(state, req, resp.status);
+  return done(resp);
 }
 
 // =======================================================================================
 // Public API
 
-/**
- * Starts a mock server. Resolves to
- * `{ url, port, server, close(), stats(), reset(), script(route, faults), configure(partial) }`.
- */
-export async function startMock(options = {}) {
-  const { port = 0, host = "127.0.0.1", ...configOptions } = options;
-  const state = new MockState(applyConfig(defaultConfig(), configOptions));
-  const closing = new AbortController();
-  const sockets = new Set();
-  const server = http.createServer();
-  const controls = {
-    server,
+function makeCore(options, defaults) {
+  const { keepCredentials = defaults.keepCredentials, ...configOptions } = options;
+  if (typeof keepCredentials !== "boolean") throw new TypeError('invalid value for option "keepCredentials"');
+  const state = new MockState(applyConfig(defaultConfig(), configOptions), { keepCredentials });
+  const core = { state, closing: new AbortController() };
+  core.api = {
     stats: () => state.stats(),
     reset: () => state.reset(),
     script: (route, faults) => state.faults.add(route, faults),
     configure: (partial) => state.configure(partial),
-    close: () => closeServer(server, sockets, closing),
+  };
+  return core;
+}
+
+/**
+ * A mock without a socket, served in-process. Returns
+ * `{ dispatch(request), stats(), reset(), script(route, faults), configure(partial), close() }`.
+ * Options: those of startMock() but `port` and `host`; `keepCredentials` defaults to false
+ * here: the request log never holds a secret or a token.
+ */
+export function createMock(options = {}) {
+  const core = makeCore(options, { keepCredentials: false });
+  return {
+    ...core.api,
+    dispatch: (request) => dispatch(core, request),
+    close: async () => core.closing.abort(),
+  };
+}
+
+/**
+ * Starts a mock server. Resolves to
+ * `{ url, port, server, close(), stats(), reset(), script(route, faults), configure(partial) }`.
+ * `keepCredentials` (default true): `stats()` (in-process only) returns the requests as
+ * received, secrets and tokens included; false redacts them before they are stored.
+ * GET /__mock/stats is redacted either way.
+ */
+export async function startMock(options = {}) {
+  const { port = 0, host = "127.0.0.1", ...rest } = options;
+  const core = makeCore(rest, { keepCredentials: true });
+  const sockets = new Set();
+  const server = http.createServer();
+  const allowedHosts = new Set();
+  const controls = {
+    server,
+    ...core.api,
+    close: () => closeServer(server, sockets, core.closing),
   };
 
   server.on("request", (raw, res) => {
-    handle(raw, res, { state, closing, controls }).catch((error) => internalError(res, error));
+    handle(raw, res, core, allowedHosts).catch((error) => internalError(res, error));
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -750,6 +884,7 @@ export async function startMock(options = {}) {
 
   const actualPort = server.address().port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
+  for (const name of ["127.0.0.1", "localhost", "[::1]", urlHost.toLowerCase()]) allowedHosts.add(`${name}:${actualPort}`);
   return Object.assign(controls, { url: `http://${urlHost}:${actualPort}`, port: actualPort });
 }
 
@@ -777,7 +912,8 @@ function parsePort(argv) {
 }
 
 async function main(argv) {
-  const mock = await startMock({ port: parsePort(argv), quiet: false });
+  // Reachable over HTTP: its request log keeps no credential, not even in memory.
+  const mock = await startMock({ port: parsePort(argv), quiet: false, keepCredentials: false });
   console.log(`Mock Ankorstore listening on ${mock.url}`);
   console.log(`client id: ${DEMO_CLIENT_ID}  client secret: ${DEMO_CLIENT_SECRET}`);
   const stop = () => mock.close().then(() => process.exit(0));

@@ -3,10 +3,11 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startMock } from "../../mock/server.mjs";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, createMock, startMock } from "../../mock/server.mjs";
 
 const JSONAPI = "application/vnd.api+json";
 const SERVER_PATH = fileURLToPath(new URL("../../mock/server.mjs", import.meta.url));
@@ -547,10 +548,188 @@ describe("CORS", () => {
     assert.equal(stats.tokenRequests + stats.apiRequests, 0);
   });
 
-  test("every answer carries CORS headers", async () => {
+  test("every API answer carries CORS headers", async () => {
     for (const res of [await requestToken(), await call("/api/v1/me"), await call("/nowhere")]) {
       assert.equal(res.headers.get("access-control-allow-origin"), "*");
       assert.match(res.headers.get("access-control-expose-headers"), /X-RateLimit-Remaining/);
+    }
+  });
+
+  test("no Private Network Access grant: public pages cannot reach the mock through a browser", async () => {
+    const res = await fetch(`${mock.url}/api/v1/me`, {
+      method: "OPTIONS",
+      headers: { origin: "https://public.example", "access-control-request-method": "GET", "access-control-request-private-network": "true" },
+    });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get("access-control-allow-private-network"), null);
+  });
+
+  test("/__mock/* answers carry no CORS headers, and preflights there get none either", async () => {
+    for (const res of [
+      await fetch(`${mock.url}/__mock/stats`),
+      await fetch(`${mock.url}/__mock/echo`),
+      await fetch(`${mock.url}/__mock/config`, { method: "OPTIONS" }),
+    ]) {
+      await res.arrayBuffer();
+      assert.equal(res.headers.get("access-control-allow-origin"), null, res.url);
+      assert.equal(res.headers.get("access-control-allow-methods"), null, res.url);
+    }
+  });
+});
+
+describe("who may talk to the mock", () => {
+  const raw = (path, headers, body) => new Promise((resolve, reject) => {
+    const req = http.request(`${mock.url}${path}`, { method: body === undefined ? "GET" : "POST", headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (c) => { text += c; });
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+
+  test("another Host name (DNS rebinding) is refused with 421 on every path, and not logged", async () => {
+    const port = new URL(mock.url).port;
+    for (const host of [`evil.example:${port}`, "evil.example", `127.0.0.1:${Number(port) + 1}`, `127.0.0.1:${port}.evil.example`]) {
+      for (const path of ["/__mock/stats", "/oauth/token", "/api/v1/me"]) {
+        const res = await raw(path, { host });
+        assert.equal(res.status, 421, `${host} ${path}`);
+        assert.equal(res.headers["access-control-allow-origin"], undefined);
+        assert.ok(!res.text.includes("requests"), "no stats");
+      }
+    }
+    const configured = await raw("/__mock/config", { host: `evil.example:${port}`, "content-type": "application/json" }, JSON.stringify({ alwaysUnauthorized: true }));
+    assert.equal(configured.status, 421);
+    assert.equal(mock.stats().requests.length, 0);
+    assert.equal((await call("/api/v1/me", { token: await getToken() })).status, 200, "the config is unchanged");
+    // The names this machine uses are served.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+      assert.equal((await raw("/__mock/stats", { host })).status, 200, host);
+    }
+  });
+
+  test("pages of other origins cannot use the controls, even with simple requests", async () => {
+    const before = await getToken();
+    for (const headers of [{ origin: "http://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }]) {
+      const stats = await raw("/__mock/stats", headers);
+      assert.equal(stats.status, 403, JSON.stringify(headers));
+      assert.ok(!stats.text.includes("tokenRequests"));
+      for (const [path, body] of [["/__mock/config", { clients: { evil: "evil" } }], ["/__mock/script", { route: "api", faults: { status: 503, count: 9 } }], ["/__mock/reset", {}]]) {
+        const res = await raw(path, { ...headers, "content-type": "text/plain" }, JSON.stringify(body));
+        assert.equal(res.status, 403, `${path} ${JSON.stringify(headers)}`);
+        assert.equal(res.headers["access-control-allow-origin"], undefined);
+      }
+      const preflight = await fetch(`${mock.url}/__mock/config`, { method: "OPTIONS", headers: { ...headers, "access-control-request-method": "POST" } });
+      assert.equal(preflight.status, 403);
+      assert.equal(preflight.headers.get("access-control-allow-origin"), null);
+    }
+    // Nothing was changed: no reset (the token is still valid), no fault, the demo client still works.
+    assert.equal((await call("/api/v1/me", { token: before })).status, 200);
+    assert.equal((await requestToken()).status, 200);
+    // The mock's own origin (and Node, which sends no Origin) may.
+    assert.equal((await raw("/__mock/stats", { origin: mock.url, "sec-fetch-site": "same-origin" })).status, 200);
+  });
+
+  test("GET /__mock/stats never returns a secret or a token; stats() in-process keeps them (keepCredentials)", async () => {
+    const tokenRes = await requestToken({ client_id: SPECIAL_ID, client_secret: SPECIAL_SECRET });
+    const { access_token: token } = await tokenRes.json();
+    const wrong = `wrong-${Math.random().toString(36).slice(2)}-secret`;
+    await (await requestToken({ client_secret: wrong })).arrayBuffer();
+    await (await call(`/api/v1/echo?access_token=${token}`, { token, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ note: `sent ${token}`, clientSecret: wrong }) })).arrayBuffer();
+    await (await call(`/__mock/echo?x=${encodeURIComponent(DEMO_CLIENT_SECRET)}`, { headers: { cookie: `session=${token}`, "proxy-authorization": `Basic ${token}` } })).arrayBuffer();
+
+    const text = await (await fetch(`${mock.url}/__mock/stats`)).text();
+    const forms = (v) => [v, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2), JSON.stringify(v).slice(1, -1)];
+    for (const hidden of [...forms(SPECIAL_SECRET), ...forms(DEMO_CLIENT_SECRET), wrong, token]) {
+      assert.ok(!text.includes(hidden), `GET /__mock/stats holds ${hidden.slice(0, 12)}…`);
+    }
+    const stats = JSON.parse(text);
+    assert.equal(stats.requests.length, 4);
+    const [granted, refused, echo, mockEcho] = stats.requests;
+    assert.equal(new URLSearchParams(granted.body).get("client_secret"), "[redacted]");
+    assert.equal(new URLSearchParams(granted.body).get("client_id"), SPECIAL_ID, "the rest of the request is kept");
+    assert.equal(new URLSearchParams(refused.body).get("client_secret"), "[redacted]");
+    assert.equal(echo.headers.authorization, "Bearer [redacted]");
+    assert.equal(echo.query.access_token, "[redacted]");
+    assert.deepEqual(JSON.parse(echo.body), { note: "sent [redacted]", clientSecret: "[redacted]" });
+    assert.equal(mockEcho.headers.cookie, "[redacted]");
+    assert.equal(mockEcho.headers["proxy-authorization"], "Basic [redacted]");
+    assert.equal(mockEcho.query.x, "[redacted]");
+
+    // In-process, the test API still sees what the client really sent.
+    const local = mock.stats().requests;
+    assert.equal(new URLSearchParams(local[0].body).get("client_secret"), SPECIAL_SECRET);
+    assert.equal(local[2].headers.authorization, `Bearer ${token}`);
+  });
+
+  test("keepCredentials: false redacts before storing: not even stats() holds them", async () => {
+    const own = await startMock({ port: 0, keepCredentials: false });
+    try {
+      const res = await fetch(`${own.url}/oauth/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET }) });
+      const { access_token: token } = await res.json();
+      await (await fetch(`${own.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer();
+      const text = JSON.stringify(own.stats());
+      assert.ok(!text.includes(DEMO_CLIENT_SECRET) && !text.includes(token));
+      assert.equal(own.stats().requests[1].headers.authorization, "Bearer [redacted]");
+      await assert.rejects(startMock({ keepCredentials: "yes" }), TypeError);
+      assert.throws(() => own.configure({ keepCredentials: true }), TypeError, "not a runtime setting");
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe("createMock: in-process, no socket", () => {
+  test("dispatch answers like the server, links on the given origin; /__mock/* is not served", async () => {
+    const local = createMock({ clients: { [DEMO_CLIENT_ID]: DEMO_CLIENT_SECRET } });
+    try {
+      const origin = "http://127.0.0.1:9/mock";
+      const granted = await local.dispatch({
+        method: "POST", target: "/oauth/token", origin,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET }).toString(),
+      });
+      assert.equal(granted.status, 200);
+      assert.ok(Buffer.isBuffer(granted.body));
+      const token = JSON.parse(granted.body).access_token;
+      const headers = { authorization: `Bearer ${token}` };
+      const page = await local.dispatch({ method: "GET", target: "/api/v1/orders?page[limit]=2", origin, headers });
+      assert.equal(page.status, 200);
+      assert.equal(page.headers["content-type"], JSONAPI);
+      assert.equal(page.headers["x-ratelimit-limit"], "600");
+      assert.equal(page.headers["access-control-allow-origin"], undefined, "no CORS in-process");
+      assert.ok(JSON.parse(page.body).links.next.startsWith(`${origin}/api/v1/orders?`));
+      for (const target of ["/__mock/stats", "/__mock/echo", "/__mock/config"]) {
+        const res = await local.dispatch({ method: "GET", target, origin });
+        assert.equal(res.status, 404, target);
+      }
+      const stats = local.stats();
+      assert.equal(stats.tokenRequests, 1);
+      assert.equal(stats.apiRequests, 1);
+      assert.ok(!JSON.stringify(stats).includes(DEMO_CLIENT_SECRET) && !JSON.stringify(stats).includes(token), "keepCredentials is false by default here");
+    } finally {
+      await local.close();
+    }
+  });
+
+  test("dispatch: faults become { error } (reset, truncated, aborted) and the signal ends hangs and delays", async () => {
+    const local = createMock();
+    try {
+      const origin = "http://127.0.0.1:9";
+      local.script("api", [{ reset: true }, { truncate: true }, { hang: true }, { delayMs: 5000 }, { slowBodyMs: 150 }]);
+      assert.deepEqual(await local.dispatch({ method: "GET", target: "/api/v1/me", origin }), { error: "reset" });
+      assert.deepEqual(await local.dispatch({ method: "GET", target: "/api/v1/me", origin }), { error: "truncated" });
+      for (const ms of [50, 50]) {
+        const started = performance.now();
+        assert.deepEqual(await local.dispatch({ method: "GET", target: "/api/v1/me", origin, signal: AbortSignal.timeout(ms) }), { error: "aborted" });
+        assert.ok(performance.now() - started < 1000);
+      }
+      const started = performance.now();
+      const slow = await local.dispatch({ method: "GET", target: "/api/v1/me", origin });
+      assert.equal(slow.status, 401);
+      assert.ok(performance.now() - started >= 140, "a slow body delays the whole answer");
+    } finally {
+      await local.close();
     }
   });
 });
@@ -565,7 +744,7 @@ describe("HTTP controls", () => {
   test("config, script, stats and reset over HTTP", async () => {
     const configured = await control("/__mock/config", { tokenTtl: 5 });
     assert.equal(configured.status, 200);
-    assert.equal(configured.headers.get("access-control-allow-origin"), "*");
+    assert.equal(configured.headers.get("access-control-allow-origin"), null, "no CORS on the controls");
     const { expires_in: expiresIn, access_token: token } = await (await requestToken()).json();
     assert.equal(expiresIn, 5);
 
