@@ -4,8 +4,9 @@
 //   import { startMock } from "./mock/server.mjs"
 //
 // It mimics the parts of Ankorstore the client talks to: the Passport token endpoint with its
-// 60-requests-per-hour limit, the non-JSON:API /api/v1/me, a few JSON:API order routes with
-// cursor pagination, plus scriptable faults and test controls. See mock/README.md.
+// 60-requests-per-hour limit, the non-JSON:API /api/v1/me, JSON:API orders and products with
+// cursor pagination, rate-limit headers, webhook subscriptions and signed webhook deliveries,
+// plus scriptable faults and test controls. See mock/README.md.
 //
 // Two ways to run it: `startMock()` listens on a loopback port (API routes with CORS for
 // browser tests; /__mock/* controls for this machine only: no CORS, other origins and other
@@ -13,17 +14,19 @@
 // any socket (the demo server does that).
 
 import http from "node:http";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
 import {
-  ACTIONABLE_STATUS, ORDER_STATUSES, REJECT_TYPES, USER, createOrders, isoTime,
-  orderListResource, orderResource, retailerResource,
+  ACTIONABLE_STATUS, ORDER_STATUSES, REJECT_TYPES, USER, WEBHOOK_EVENTS, applicationResource,
+  createOrders, createProducts, isoTime, orderListResource, orderResource, productListResource,
+  productResource, retailerResource, variantResources, webhookEventResources, webhookSubscriptionResource,
 } from "./data.mjs";
 import { FaultQueues, faultResponse, statusOverride } from "./faults.mjs";
 import { redactRequest } from "./redact.mjs";
+import { TAMPER, deliverWebhook as sendWebhook } from "./webhooks.mjs";
 import {
   JSONAPI_TYPE, OAUTH_ERRORS, errorResponse, json, jsonApi, jsonApiError, laravelBody, noContent,
 } from "./responses.mjs";
@@ -34,7 +37,7 @@ export const DEMO_CLIENT_SECRET = "demo-client-secret";
 const DEFAULT_PORT = 8787;
 const HOUR_MS = 3600 * 1000;
 const MINUTE_MS = 60 * 1000;
-const API_RATE_LIMIT = 600; // per minute, as documented; reported in headers, not enforced
+const API_RATE_LIMIT = 600; // per minute, as documented; reported in headers, enforced on request
 const REQUEST_LOG_SIZE = 200;
 const DEFAULT_PAGE_LIMIT = 10;
 const MAX_PAGE_LIMIT = 50;
@@ -49,6 +52,9 @@ const CONFIG_CHECKS = {
   tokenLimitPerHour: (v) => Number.isInteger(v) && v >= 0,
   quiet: (v) => typeof v === "boolean",
   alwaysUnauthorized: (v) => typeof v === "boolean",
+  apiRateLimit: (v) => Number.isInteger(v) && v >= 1,
+  enforceApiRateLimit: (v) => typeof v === "boolean",
+  missingLinks: (v) => v === "null" || v === "omit",
 };
 
 function defaultConfig() {
@@ -58,6 +64,9 @@ function defaultConfig() {
     tokenLimitPerHour: 60,
     quiet: true,
     alwaysUnauthorized: false,
+    apiRateLimit: API_RATE_LIMIT,
+    enforceApiRateLimit: false,
+    missingLinks: "null",
   };
 }
 
@@ -91,16 +100,16 @@ class SlidingWindow {
     this.windowMs = windowMs;
   }
 
-  /** Hits still inside the window, oldest first. */
+  /** Hits still inside the window, oldest first (hits arrive in time order: expired ones lead). */
   live(key, now) {
-    const hits = (this.#hits.get(key) ?? []).filter((t) => t > now - this.windowMs);
+    const hits = this.#hits.get(key) ?? [];
+    let expired = 0;
+    while (expired < hits.length && hits[expired] <= now - this.windowMs) expired += 1;
+    if (expired) hits.splice(0, expired);
     this.#hits.set(key, hits);
     return hits;
   }
 
-  hit(key, now) {
-    this.live(key, now).push(now);
-  }
 }
 
 class MockState {
@@ -120,6 +129,8 @@ class MockState {
     this.requests = [];
     this.faults.clear();
     this.orders = createOrders();
+    this.products = createProducts();
+    this.subscriptions = new Map(); // id -> { id, applicationId, url, events, secret }
   }
 
   configure(partial) {
@@ -254,10 +265,10 @@ function tokenRateLimit(state, clientId) {
       },
     };
   }
-  state.tokenWindow.hit(clientId, now);
+  hits.push(now); // `hits` is the window's own list
   return {
     allowed: true,
-    headers: { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(limit - hits.length - 1) },
+    headers: { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(limit - hits.length) },
   };
 }
 
@@ -308,14 +319,14 @@ function filterOrders(orders, params) {
   };
 }
 
-/** Slice of `orders` selected by the cursors; `null` when the cursor is unknown. */
-function pageWindow(orders, limit, after, before) {
+/** Slice of `items` selected by the cursors; `null` when the cursor is unknown. */
+function pageWindow(items, limit, after, before) {
   const cursor = after ?? before;
-  const index = cursor ? orders.findIndex((o) => o.id === cursor) : -1;
+  const index = cursor ? items.findIndex((o) => o.id === cursor) : -1;
   if (cursor && index < 0) return null;
-  if (after) return { start: index + 1, end: Math.min(index + 1 + limit, orders.length) };
+  if (after) return { start: index + 1, end: Math.min(index + 1 + limit, items.length) };
   if (before) return { start: Math.max(0, index - limit), end: index };
-  return { start: 0, end: Math.min(limit, orders.length) };
+  return { start: 0, end: Math.min(limit, items.length) };
 }
 
 /** Absolute URL of this listing with other cursors, as Ankorstore builds its links. */
@@ -335,17 +346,19 @@ function includedRetailers(req, orders) {
   return [...retailers.values()].map(retailerResource);
 }
 
-function listOrders({ req, state }) {
+/**
+ * One page of a cursor-paginated listing (orders, products): `page[limit]` (default 10,
+ * capped at 50), `page[after]`, `page[before]` (ids), `meta.page {from,to,hasMore,perPage}`,
+ * `links {first,next,prev}` absolute on the request's origin. A missing next/prev link is
+ * `null`, or absent with `missingLinks: "omit"`.
+ */
+function listPage({ req, state }, all, toResource, included) {
   const params = req.searchParams;
   const limit = parsePageLimit(params.get("page[limit]"));
   if (limit === null) return badParameter("page[limit]", "page[limit] must be a positive integer");
   const after = params.get("page[after]") || null;
   const before = params.get("page[before]") || null;
   if (after && before) return badParameter("page[before]", "page[after] and page[before] cannot be combined");
-
-  const filtered = filterOrders(state.orders, params);
-  if (filtered.error) return filtered.error;
-  const all = filtered.orders;
   const window = pageWindow(all, limit, after, before);
   if (!window) return badParameter(after ? "page[after]" : "page[before]", "Unknown pagination cursor");
 
@@ -353,6 +366,14 @@ function listOrders({ req, state }) {
   const hasNext = window.end < all.length && page.length > 0;
   const hasPrev = window.start > 0 && page.length > 0;
   const limitParam = { "page[limit]": String(limit) };
+  const links = {
+    first: pageLink(req, limitParam),
+    next: hasNext ? pageLink(req, { ...limitParam, "page[after]": page.at(-1).id }) : null,
+    prev: hasPrev ? pageLink(req, { ...limitParam, "page[before]": page[0].id }) : null,
+  };
+  if (state.config.missingLinks === "omit") {
+    for (const key of ["next", "prev"]) if (links[key] === null) delete links[key];
+  }
   const doc = {
     meta: {
       page: {
@@ -363,16 +384,18 @@ function listOrders({ req, state }) {
       },
     },
     jsonapi: { version: "1.0" },
-    links: {
-      first: pageLink(req, limitParam),
-      next: hasNext ? pageLink(req, { ...limitParam, "page[after]": page.at(-1).id }) : null,
-      prev: hasPrev ? pageLink(req, { ...limitParam, "page[before]": page[0].id }) : null,
-    },
-    data: page.map(orderListResource),
+    links,
+    data: page.map(toResource),
   };
-  const included = includedRetailers(req, page);
-  if (included) doc.included = included;
+  const extra = included?.(page);
+  if (extra) doc.included = extra;
   return jsonApi(200, doc);
+}
+
+function listOrders(ctx) {
+  const filtered = filterOrders(ctx.state.orders, ctx.req.searchParams);
+  if (filtered.error) return filtered.error;
+  return listPage(ctx, filtered.orders, orderListResource, (page) => includedRetailers(ctx.req, page));
 }
 
 function orderNotFound(id) {
@@ -457,6 +480,232 @@ function transitionOrder(action) {
 }
 
 // =======================================================================================
+// GET /api/v1/products (cursor pagination) and GET /api/v1/products/{product}
+
+function listProducts(ctx) {
+  return listPage(ctx, ctx.state.products, productListResource);
+}
+
+function getProduct({ req, state, params }) {
+  const id = decodeSegment(params[0]);
+  const product = state.products.find((p) => p.id === id);
+  if (!product) return jsonApiError(404, { title: "Not Found", detail: `Product ${id} not found` });
+  const doc = { jsonapi: { version: "1.0" }, data: productResource(product) };
+  const include = (req.searchParams.get("include") ?? "").split(",");
+  if (include.includes("productVariant") || include.includes("productVariants")) doc.included = variantResources(product);
+  return jsonApi(200, doc);
+}
+
+// =======================================================================================
+// Applications and webhook subscriptions
+
+/** The API client (client id) behind the request's token. */
+function clientOf(req, state) {
+  return state.tokens.get(bearerToken(req))?.clientId ?? Object.keys(state.config.clients)[0] ?? "";
+}
+
+function subscriptionsOf(state, applicationId) {
+  return [...state.subscriptions.values()].filter((s) => s.applicationId === applicationId);
+}
+
+/** GET /api/v1/applications: the client's application; `include=webhookSubscriptions` adds them. */
+function getApplications({ req, state }) {
+  const application = applicationResource(clientOf(req, state));
+  const doc = { jsonapi: { version: "1.0" }, data: application };
+  if ((req.searchParams.get("include") ?? "").split(",").includes("webhookSubscriptions")) {
+    const subscriptions = subscriptionsOf(state, application.id);
+    application.relationships = {
+      webhookSubscriptions: { data: subscriptions.map((s) => ({ type: "webhook-subscriptions", id: s.id })) },
+    };
+    doc.included = subscriptions.map(webhookSubscriptionResource);
+  }
+  return jsonApi(200, doc);
+}
+
+function getWebhookEvents() {
+  return jsonApi(200, { data: webhookEventResources() });
+}
+
+function badRequest(detail, pointer) {
+  return jsonApiError(400, { title: "Bad Request", detail, source: { pointer } });
+}
+
+/** The JSON:API body of a webhook-subscription request, or an error response. */
+function readJsonApiBody(req) {
+  if (mediaType(req.headers) !== JSONAPI_TYPE) {
+    return { error: jsonApiError(415, { title: "Unsupported Media Type", detail: `The request body must be sent with Content-Type: ${JSONAPI_TYPE}` }) };
+  }
+  try {
+    const payload = JSON.parse(req.body);
+    if (payload?.data === null || typeof payload?.data !== "object" || Array.isArray(payload.data)) {
+      return { error: badRequest("The data field is required.", "/data") };
+    }
+    return { data: payload.data };
+  } catch {
+    return { error: jsonApiError(400, { title: "Bad Request", detail: "The request body is not valid JSON" }) };
+  }
+}
+
+/** `attributes.url` and `attributes.events` as the OpenAPI requires them; an error response otherwise. */
+function subscriptionAttributes(data) {
+  const attributes = data.attributes;
+  if (attributes === null || typeof attributes !== "object" || Array.isArray(attributes)) {
+    return { error: badRequest("The data.attributes field is required.", "/data/attributes") };
+  }
+  let url;
+  try {
+    url = typeof attributes.url === "string" ? new URL(attributes.url) : null;
+  } catch {
+    url = null;
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    return { error: badRequest("The data.attributes.url must be a valid URL.", "/data/attributes/url") };
+  }
+  const events = attributes.events;
+  if (!Array.isArray(events) || events.length === 0) {
+    return { error: badRequest("The data.attributes.events must have at least 1 item.", "/data/attributes/events") };
+  }
+  const unknown = events.findIndex((e) => !Object.hasOwn(WEBHOOK_EVENTS, e));
+  if (unknown >= 0) return { error: badRequest("The selected event is invalid.", `/data/attributes/events/${unknown}`) };
+  if (new Set(events).size !== events.length) {
+    return { error: badRequest("The data.attributes.events must not contain duplicates.", "/data/attributes/events") };
+  }
+  return { url: attributes.url, events: [...events] };
+}
+
+/** 40 letters and digits, like the signingSecret of the documentation's example. */
+function signingSecret() {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return [...randomBytes(40)].map((b) => alphabet[b % alphabet.length]).join("");
+}
+
+function subscriptionDoc(status, subscription) {
+  // ApplicationWebhookSubscriptionResponse: `data` is an array of one resource.
+  return jsonApi(status, { jsonapi: { version: "1.0" }, data: [webhookSubscriptionResource(subscription)] });
+}
+
+/** POST /api/v1/webhook-subscriptions: 201 with the new subscription and its signing secret. */
+function createWebhookSubscription({ req, state }) {
+  const body = readJsonApiBody(req);
+  if (body.error) return body.error;
+  const { data } = body;
+  if (data.type !== "webhook-subscription" && data.type !== "webhook-subscriptions") {
+    return badRequest('The data.type must be "webhook-subscription".', "/data/type");
+  }
+  const attributes = subscriptionAttributes(data);
+  if (attributes.error) return attributes.error;
+  // The OpenAPI schema names it "applications", its guide "application": both are read.
+  const relation = data.relationships?.applications ?? data.relationships?.application;
+  const applicationId = relation?.data?.id;
+  if (typeof applicationId !== "string" || !applicationId) {
+    return badRequest("The data.relationships.applications field is required.", "/data/relationships/applications");
+  }
+  if (applicationId !== applicationResource(clientOf(req, state)).id) {
+    return jsonApiError(404, { title: "Not Found", detail: `Application ${applicationId} not found` });
+  }
+  const subscription = { id: randomUUID(), applicationId, url: attributes.url, events: attributes.events, secret: signingSecret() };
+  state.subscriptions.set(subscription.id, subscription);
+  return subscriptionDoc(201, subscription);
+}
+
+function subscriptionNotFound(id) {
+  return jsonApiError(404, { title: "Not Found", detail: `Webhook subscription ${id} not found` });
+}
+
+/** The client's own subscription `id`, or undefined. */
+function ownSubscription(req, state, id) {
+  const subscription = state.subscriptions.get(id);
+  return subscription?.applicationId === applicationResource(clientOf(req, state)).id ? subscription : undefined;
+}
+
+/** PATCH /api/v1/webhook-subscriptions/{id}: new url and events; the signing secret stays. */
+function updateWebhookSubscription({ req, state, params }) {
+  const id = decodeSegment(params[0]);
+  const subscription = ownSubscription(req, state, id);
+  if (!subscription) return subscriptionNotFound(id);
+  const body = readJsonApiBody(req);
+  if (body.error) return body.error;
+  if (body.data.id !== undefined && body.data.id !== id) return badRequest("The data.id does not match the URL.", "/data/id");
+  const attributes = subscriptionAttributes(body.data);
+  if (attributes.error) return attributes.error;
+  Object.assign(subscription, { url: attributes.url, events: attributes.events });
+  return subscriptionDoc(200, subscription);
+}
+
+// =======================================================================================
+// Webhook deliveries (mock.deliverWebhook, POST /__mock/webhooks/deliver)
+
+/** The order a default event body is about: `orderId`, else the first whose status fits the event. */
+function orderFor(state, event, orderId) {
+  if (orderId !== undefined) {
+    const order = state.orders.find((o) => o.id === orderId);
+    if (!order) throw new TypeError(`unknown order "${orderId}"`);
+    return order;
+  }
+  return state.orders.find((o) => o.attributes.status === WEBHOOK_EVENTS[event]) ?? state.orders[0];
+}
+
+/**
+ * The body Ankorstore posts: the resource (here the order's OrderResource) with the event in
+ * the top-level `meta` (the "Format" section of the Webhooks documentation).
+ */
+function webhookBody(state, { event, applicationId, orderId }) {
+  return JSON.stringify({
+    meta: { event: { id: randomUUID(), applicationId, type: event, timestamp: Math.floor(Date.now() / 1000) } },
+    jsonapi: { version: "1.0" },
+    data: orderResource(orderFor(state, event, orderId)),
+  });
+}
+
+/**
+ * Delivers one signed webhook to a loopback receiver and resolves to its answer
+ * { status, headers, body, signature, payload, eventId }. Options: `event` (required, see
+ * WEBHOOK_EVENTS), `subscription` (an id from POST /api/v1/webhook-subscriptions: its url,
+ * secret and events apply) or `url` + `secret`, `payload` (object or raw string; default the
+ * realistic event body), `order` (the order id of the default body), `tamper`
+ * ("signature" | "body" | "missing" | "empty"), `timeoutMs`.
+ */
+async function deliverWebhookFor(state, options) {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new TypeError("options must be an object");
+  const known = ["event", "subscription", "url", "secret", "payload", "order", "tamper", "timeoutMs"];
+  const unknownOption = Object.keys(options).find((k) => !known.includes(k));
+  if (unknownOption) throw new TypeError(`unknown webhook option "${unknownOption}"`);
+  const { event, subscription: subscriptionId, payload, order, tamper, timeoutMs = 5000 } = options;
+  if (!Object.hasOwn(WEBHOOK_EVENTS, event ?? "")) {
+    throw new TypeError(`event must be one of ${Object.keys(WEBHOOK_EVENTS).join(", ")}`);
+  }
+  if (tamper !== undefined && !Object.hasOwn(TAMPER, tamper)) throw new TypeError(`tamper must be one of ${Object.keys(TAMPER).join(", ")}`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new TypeError("timeoutMs must be a positive integer");
+  let { url, secret } = options;
+  let applicationId = applicationResource(Object.keys(state.config.clients)[0] ?? "").id;
+  if (subscriptionId !== undefined) {
+    const subscription = state.subscriptions.get(subscriptionId);
+    if (!subscription) throw new TypeError(`unknown webhook subscription "${subscriptionId}"`);
+    if (!subscription.events.includes(event)) throw new TypeError(`the subscription does not listen to ${event}`);
+    url ??= subscription.url;
+    secret ??= subscription.secret;
+    applicationId = subscription.applicationId;
+  }
+  if (typeof url !== "string") throw new TypeError("url (or subscription) is required");
+  const needsSecret = tamper !== "missing" && tamper !== "empty";
+  if (needsSecret && (typeof secret !== "string" || secret === "")) throw new TypeError("secret (or subscription) is required");
+  if (payload !== undefined && typeof payload !== "string" && (payload === null || typeof payload !== "object")) {
+    throw new TypeError("payload must be a string (the raw body) or an object (sent as JSON)");
+  }
+  if (payload !== undefined && order !== undefined) throw new TypeError("order applies to the default payload only");
+  const body = payload === undefined ? webhookBody(state, { event, applicationId, orderId: order })
+    : typeof payload === "string" ? payload : JSON.stringify(payload);
+  const answer = await sendWebhook({ url, payload: body, secret, tamper, timeoutMs });
+  let eventId = null;
+  try {
+    eventId = JSON.parse(body)?.meta?.event?.id ?? null;
+  } catch {
+    // a raw payload that is not JSON
+  }
+  return { ...answer, eventId };
+}
+
+// =======================================================================================
 // Small routes
 
 function getMe() {
@@ -468,8 +717,13 @@ function echo({ req }) {
   return json(200, { method, path, query, headers, body });
 }
 
-/** The OpenAPI documents `200` with no body here; the mock answers the usual `204`. */
-function deleteWebhookSubscription() {
+/**
+ * The OpenAPI documents `200` with no body here; the mock answers the usual `204`, for any
+ * id (deleting twice is not an error), and removes the subscription if it is the client's.
+ */
+function deleteWebhookSubscription({ req, state, params }) {
+  const id = decodeSegment(params[0]);
+  if (ownSubscription(req, state, id)) state.subscriptions.delete(id);
   return noContent();
 }
 
@@ -485,6 +739,12 @@ const ROUTES = [
   { name: "order", method: "GET", pattern: /^\/api\/v1\/orders\/([^/]+)$/, ...API, handler: getOrder },
   { name: "accept", method: "POST", pattern: /^\/api\/v1\/orders\/([^/]+)\/accept$/, ...API, handler: transitionOrder("accept") },
   { name: "reject", method: "POST", pattern: /^\/api\/v1\/orders\/([^/]+)\/reject$/, ...API, handler: transitionOrder("reject") },
+  { name: "products", method: "GET", pattern: /^\/api\/v1\/products$/, ...API, handler: listProducts },
+  { name: "product", method: "GET", pattern: /^\/api\/v1\/products\/([^/]+)$/, ...API, handler: getProduct },
+  { name: "applications", method: "GET", pattern: /^\/api\/v1\/applications$/, ...API, handler: getApplications },
+  { name: "webhook-events", method: "GET", pattern: /^\/api\/v1\/webhook-subscriptions\/events$/, ...API, handler: getWebhookEvents },
+  { name: "webhook-create", method: "POST", pattern: /^\/api\/v1\/webhook-subscriptions$/, ...API, handler: createWebhookSubscription },
+  { name: "webhook-update", method: "PATCH", pattern: /^\/api\/v1\/webhook-subscriptions\/([^/]+)$/, ...API, handler: updateWebhookSubscription },
   { name: "webhook", method: "DELETE", pattern: /^\/api\/v1\/webhook-subscriptions\/([^/]+)$/, ...API, handler: deleteWebhookSubscription },
   { name: "echo", method: "*", pattern: /^\/api\/v1\/echo$/, ...API, handler: echo },
   { name: "mock-echo", method: "*", pattern: /^\/__mock\/echo$/, style: "jsonapi", handler: echo },
@@ -494,10 +754,11 @@ function isApiPath(path) {
   return path.startsWith("/api/");
 }
 
-function methodNotAllowed(route) {
+function methodNotAllowed(route, methods) {
+  const allow = methods.join(", ");
   return () => errorResponse(route.style, 405,
-    { title: "Method Not Allowed", detail: `Supported methods: ${route.method}` },
-    { allow: route.method });
+    { title: "Method Not Allowed", detail: `Supported methods: ${allow}` },
+    { allow });
 }
 
 function notFound() {
@@ -507,15 +768,20 @@ function notFound() {
 /** The route of a request, with the fault queues it consumes (route-specific first). */
 function matchRoute(method, path) {
   const api = isApiPath(path);
+  const matching = [];
   for (const route of ROUTES) {
     const match = route.pattern.exec(path);
     if (!match) continue;
-    const faults = route.name === "token" ? ["token"] : api ? [route.name, "api"] : [];
     if (route.method === "*" || route.method === method) {
+      const faults = route.name === "token" ? ["token"] : api ? [route.name, "api"] : [];
       return { ...route, params: match.slice(1), faults };
     }
+    matching.push(route);
+  }
+  if (matching.length) {
     // A known path with another method: routing fails before authentication.
-    return { name: route.name, style: route.style, auth: false, handler: methodNotAllowed(route), params: [], faults: api ? ["api"] : [] };
+    const [route] = matching;
+    return { name: route.name, style: route.style, auth: false, handler: methodNotAllowed(route, matching.map((r) => r.method)), params: [], faults: api ? ["api"] : [] };
   }
   return { name: "unknown", style: "jsonapi", auth: false, handler: notFound, params: [], faults: api ? ["api"] : [] };
 }
@@ -638,6 +904,15 @@ const CONTROLS = {
     core.api.configure(parseJsonBody(req));
     return json(200, { ok: true });
   },
+  "POST /__mock/webhooks/deliver": async (req, core) => {
+    try {
+      const { status, signature, eventId, body } = await core.api.deliverWebhook(parseJsonBody(req));
+      return json(200, { status, signature, eventId, body });
+    } catch (error) {
+      if (error instanceof TypeError) throw error;
+      return json(502, { error: error.message });
+    }
+  },
 };
 const CONTROL_PATHS = new Set(Object.keys(CONTROLS).map((key) => key.split(" ")[1]));
 
@@ -645,9 +920,9 @@ function isControlPath(path) {
   return path === "/__mock" || path.startsWith("/__mock/");
 }
 
-function runControl(control, req, core) {
+async function runControl(control, req, core) {
   try {
-    return control(req, core);
+    return await control(req, core);
   } catch (error) {
     if (error instanceof TypeError) return json(400, { error: error.message });
     throw error;
@@ -678,23 +953,38 @@ function countRequest(state, req, route) {
   if (isApiPath(req.path)) state.counters.apiRequests += 1;
 }
 
-/** Documented rate-limit headers on every API answer; the limit itself is not enforced. */
-function apiRateHeaders(state) {
+/**
+ * The documented rate limit of /api/*: `apiRateLimit` requests per rolling minute. Every API
+ * answer carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` (this request included) and
+ * `X-RateLimit-Reset` (epoch seconds when the oldest request of the window leaves it, i.e.
+ * when Remaining goes up again). Over the limit, with `enforceApiRateLimit`, the request is
+ * refused (not counted in the window) and `retryAfter` says for how long.
+ */
+function apiRate(state) {
   const now = Date.now();
-  state.apiWindow.hit("api", now);
-  const used = state.apiWindow.live("api", now).length;
-  return { "x-ratelimit-limit": String(API_RATE_LIMIT), "x-ratelimit-remaining": String(Math.max(0, API_RATE_LIMIT - used)) };
+  const limit = state.config.apiRateLimit;
+  const hits = state.apiWindow.live("api", now);
+  const refused = state.config.enforceApiRateLimit && hits.length >= limit;
+  if (!refused) hits.push(now);
+  const secondsLeft = Math.max(1, Math.ceil((hits[0] + MINUTE_MS - now) / 1000));
+  const headers = {
+    "x-ratelimit-limit": String(limit),
+    "x-ratelimit-remaining": String(Math.max(0, limit - hits.length)),
+    "x-ratelimit-reset": String(Math.ceil(now / 1000) + secondsLeft),
+  };
+  return refused ? { refused, headers: { ...headers, "retry-after": String(secondsLeft) } } : { refused, headers };
 }
 
 /** The scripted response if the fault dictates one, otherwise the route's own answer. */
-function chooseResponse(route, req, state, fault) {
+function chooseResponse(route, req, state, fault, rate) {
   const scripted = fault && faultResponse(fault, {
     style: route.style,
     secret: route.name === "token" ? formParams(req).get("client_secret") : null,
     token: bearerToken(req),
-    rateLimit: route.name === "token" ? state.config.tokenLimitPerHour : API_RATE_LIMIT,
+    rateLimit: route.name === "token" ? state.config.tokenLimitPerHour : state.config.apiRateLimit,
   });
-  const resp = scripted ?? runRoute(route, { req, state });
+  // Over the enforced API limit: Laravel's throttle answer, before the route runs.
+  const resp = scripted ?? (rate?.refused ? errorResponse(route.style, 429) : runRoute(route, { req, state }));
   const status = fault && statusOverride(fault);
   if (status !== undefined && status !== null) resp.status = status;
   return resp;
@@ -712,9 +1002,9 @@ async function respond(req, state, signal) {
   if (fault?.delayMs && !(await pause(fault.delayMs, signal))) return { ended: "aborted" };
   if (fault?.reset) return { ended: "reset" };
   if (fault?.hang) return { ended: "hang" };
-  const resp = chooseResponse(route, req, state, fault);
-  const rateHeaders = isApiPath(req.path) ? apiRateHeaders(state) : {};
-  resp.headers = { ...rateHeaders, ...resp.headers, ...fault?.headers };
+  const rate = isApiPath(req.path) ? apiRate(state) : null;
+  const resp = chooseResponse(route, req, state, fault, rate);
+  resp.headers = { ...rate?.headers, ...resp.headers, ...fault?.headers };
   return { resp, fault };
 }
 
@@ -760,7 +1050,7 @@ async function handle(raw, res, core, allowedHosts) {
   }
   if (CONTROL_PATHS.has(req.path)) {
     const run = CONTROLS[`${req.method} ${req.path}`] ?? (() => json(405, { error: "method not allowed" }));
-    await deliver(res, runControl(run, req, core), null, signal);
+    await deliver(res, await runControl(run, req, core), null, signal);
     return logLine(state, req, res.statusCode);
   }
   state.record(req);
@@ -829,6 +1119,7 @@ function makeCore(options, defaults) {
     reset: () => state.reset(),
     script: (route, faults) => state.faults.add(route, faults),
     configure: (partial) => state.configure(partial),
+    deliverWebhook: (options) => deliverWebhookFor(state, options),
   };
   return core;
 }
