@@ -1,8 +1,12 @@
-// Fixture data of the mock: the API user and a deterministic set of orders.
+// Fixture data of the mock: the API user, a deterministic set of orders and products, the
+// webhook events and the API client's application.
 //
-// Shapes follow /work/shared/reference/ankorstore-openapi.json (the Order, OrderGet and
-// Retailer schemas and their examples). Everything is generated from a fixed seed so that
-// every start (and every reset) yields the same ids, amounts and statuses.
+// Shapes follow mock/ankorstore-openapi.json (a copy of Ankorstore's published OpenAPI, CC0):
+// the Order, OrderGet, Retailer, Product, ProductGet, ProductVariant, ApplicationResource and
+// ApplicationWebhookSubscriptionResource schemas and their examples. Everything is generated
+// from fixed seeds so that every start (and every reset) yields the same ids, amounts and
+// statuses; orders and products have seeds of their own, so one never shifts the other.
+import { createHash } from "node:crypto";
 
 /** `data` of GET /api/v1/me, exactly as on the Ankorstore authentication page. */
 export const USER = Object.freeze({
@@ -197,5 +201,184 @@ export function retailerResource(retailer) {
       businessIdentifier: retailer.vatNumber.slice(2),
       createdAt: "2020-06-19T11:59:30.000000Z", updatedAt: "2020-06-21T15:27:39.000000Z",
     },
+  };
+}
+
+// =======================================================================================
+// Products (OpenAPI: Product, ProductGet, ProductVariant)
+
+export const PRODUCT_COUNT = 45;
+
+const PRODUCT_LINES = [
+  { noun: "Soap Bar", capacity: "100g", netWeight: "100G", dimensions: "5,5x5,5x6", vatRate: 20, tags: ["tags_organic", "tags_handmade"] },
+  { noun: "Scented Candle", capacity: "180g", netWeight: "250G", dimensions: "8x8x9", vatRate: 20, tags: ["tags_handmade"] },
+  { noun: "Herbal Tea", capacity: "80g", netWeight: "80G", dimensions: "7x7x12", vatRate: 5.5, tags: ["tags_organic"] },
+  { noun: "Olive Oil", capacity: "500ml", netWeight: "460G", dimensions: "6x6x28", vatRate: 5.5, tags: ["tags_organic", "tags_eco_friendly"] },
+  { noun: "Linen Tote Bag", capacity: "12l", netWeight: "150G", dimensions: "38x42x1", vatRate: 20, tags: ["tags_eco_friendly"] },
+  { noun: "Ceramic Mug", capacity: "350ml", netWeight: "320G", dimensions: "9x9x10", vatRate: 20, tags: ["tags_handmade"] },
+  { noun: "Hand Cream", capacity: "50ml", netWeight: "60G", dimensions: "4x3x14", vatRate: 20, tags: ["tags_organic"] },
+  { noun: "Dark Chocolate", capacity: "100g", netWeight: "100G", dimensions: "8x1x16", vatRate: 5.5, tags: ["tags_organic", "tags_eco_friendly"] },
+  { noun: "Notebook", capacity: "96 pages", netWeight: "210G", dimensions: "15x1x21", vatRate: 20, tags: ["tags_eco_friendly"] },
+];
+const PRODUCT_QUALIFIERS = ["Lavender", "Citrus", "Rosemary", "Vanilla", "Sea Salt"];
+const VARIANT_NAMES = [["Single"], ["Small", "Large"], ["Blue", "Green", "Sand"]];
+const NEWEST_PRODUCT_AT = Date.UTC(2022, 1, 9, 14, 49, 9);
+
+/** Products write timestamps as `2020-08-27T14:26:38.000000Z` (the OpenAPI examples). */
+function productTime(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, ".000000Z");
+}
+
+function makeVariants(random, product, index) {
+  const names = VARIANT_NAMES[index % VARIANT_NAMES.length];
+  return names.map((label, v) => {
+    const stock = randomInt(random, 0, 300);
+    const reserved = Math.min(stock, randomInt(random, 0, 30));
+    const alwaysInStock = (index + v) % 11 === 0;
+    return {
+      type: "productVariant",
+      id: uuid(random),
+      attributes: {
+        name: names.length === 1 ? product.name : `${product.name} - ${label}`,
+        sku: `AK-${String(index + 1).padStart(3, "0")}-${String(v + 1).padStart(2, "0")}`,
+        ian: index % 5 === 4 ? null : `376${String(randomInt(random, 1000000000, 9999999999))}`,
+        createdAt: product.createdAt,
+        updatedAt: product.updatedAt,
+        archivedAt: null,
+        retailPrice: product.retailPrice,
+        wholesalePrice: product.wholesalePrice,
+        originalWholesalePrice: product.originalWholesalePrice,
+        availableQuantity: alwaysInStock ? null : stock - reserved,
+        reservedQuantity: reserved,
+        stockQuantity: alwaysInStock ? null : stock,
+        isAlwaysInStock: alwaysInStock,
+        images: [{ order: 1, url: `https://img.ankorstore.test/products/${index + 1}/${v + 1}.jpg` }],
+      },
+    };
+  });
+}
+
+function makeProduct(random, index) {
+  const line = PRODUCT_LINES[index % PRODUCT_LINES.length];
+  const qualifier = PRODUCT_QUALIFIERS[Math.floor(index / PRODUCT_LINES.length) % PRODUCT_QUALIFIERS.length];
+  const original = randomInt(random, 3, 40) * 100 + [0, 50, 90][index % 3];
+  const discountRate = index % 7 === 3 ? 0.1 : 0;
+  const createdAt = NEWEST_PRODUCT_AT - index * 6 * DAY - randomInt(random, 1, 20) * HOUR;
+  const updatedAt = createdAt + randomInt(random, 1, 90) * DAY;
+  const archived = index % 15 === 14;
+  const product = {
+    id: uuid(random),
+    name: `${qualifier} ${line.noun}`,
+    description: `${qualifier} ${line.noun.toLowerCase()}, made in small batches.`,
+    language: index % 4 === 1 ? "en" : "fr",
+    dimensions: line.dimensions,
+    netWeight: line.netWeight,
+    capacity: line.capacity,
+    position: index + 1,
+    unitMultiplier: [1, 6, 12][index % 3],
+    vatRate: line.vatRate,
+    discountRate,
+    productTypeId: 1 + (index % PRODUCT_LINES.length),
+    active: !archived && index % 9 !== 8,
+    outOfStock: index % 8 === 5,
+    archived,
+    retailPrice: original * 2,
+    wholesalePrice: Math.round(original * (1 - discountRate)),
+    originalWholesalePrice: original,
+    createdAt: productTime(createdAt),
+    indexedAt: index % 10 === 9 ? null : productTime(updatedAt + HOUR),
+    updatedAt: productTime(updatedAt),
+    images: [1, 2].map((order) => ({ order, url: `https://img.ankorstore.test/products/${index + 1}/cover-${order}.jpg` })),
+    tags: line.tags,
+  };
+  product.variants = makeVariants(random, product, index);
+  return product;
+}
+
+/** A fresh copy of the product fixtures, in catalogue order (`position` 1, 2, …). */
+export function createProducts() {
+  const random = seededRandom(20220209);
+  return Array.from({ length: PRODUCT_COUNT }, (_, i) => makeProduct(random, i));
+}
+
+const LIST_ONLY_OMITS = ["productTypeId", "images", "tags"];
+
+function productAttributes(product) {
+  const { id, variants, ...attributes } = product;
+  return attributes;
+}
+
+function variantRelationship(product) {
+  return { productVariant: { data: product.variants.map((v) => ({ type: "productVariant", id: v.id })) } };
+}
+
+/** Resource object as in the list example of GET /api/v1/products (no images, tags, productTypeId). */
+export function productListResource(product) {
+  const attributes = productAttributes(product);
+  for (const key of LIST_ONLY_OMITS) delete attributes[key];
+  return { type: "product", id: product.id, attributes, relationships: variantRelationship(product) };
+}
+
+/** Resource object as in the ProductGet example (with images, tags, productTypeId). */
+export function productResource(product) {
+  return { type: "product", id: product.id, attributes: productAttributes(product), relationships: variantRelationship(product) };
+}
+
+/** ProductVariant resources for `include=productVariant`, linked back to their product. */
+export function variantResources(product) {
+  return product.variants.map((v) => ({
+    ...structuredClone(v),
+    relationships: { product: { data: { type: "product", id: product.id } } },
+  }));
+}
+
+// =======================================================================================
+// Webhooks and the application (OpenAPI: Webhooks, Applications)
+
+/**
+ * The events of PATCH /api/v1/webhook-subscriptions/{id} (its `events` enum), each with the
+ * order status its order is in when the event fires.
+ */
+export const WEBHOOK_EVENTS = Object.freeze({
+  "order.brand_created": "ankor_confirmed",
+  "order.brand_accepted": "brand_confirmed",
+  "order.brand_rejected": "rejected",
+  "order.shipping_labels_generated": "shipping_labels_generated",
+  "order.shipped": "shipped",
+  "order.shipment_received": "received",
+  "order.shipment_refused": "reception_refused",
+  "order.brand_paid": "brand_paid",
+  "order.cancelled": "cancelled",
+});
+
+/** A stable UUID-shaped id from a name (so an application or an event keeps its id). */
+export function nameUuid(name) {
+  const hex = createHash("sha256").update(name).digest("hex").slice(0, 32).split("");
+  hex[12] = "6";
+  hex[16] = "89ab"[parseInt(hex[16], 16) % 4];
+  const s = hex.join("");
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}
+
+/** GET /api/v1/webhook-subscriptions/events: `type` the event name, `id` a UUID (the OpenAPI example). */
+export function webhookEventResources() {
+  return Object.keys(WEBHOOK_EVENTS).map((type) => ({ type, id: nameUuid(`event:${type}`) }));
+}
+
+/** The application behind an API client id (OpenAPI: ApplicationResource; the secret is always null). */
+export function applicationResource(clientId) {
+  return {
+    type: "application",
+    id: nameUuid(`application:${clientId}`),
+    attributes: { name: "Mock application", developerEmail: USER.email, clientId, clientSecret: null },
+  };
+}
+
+/** OpenAPI: ApplicationWebhookSubscriptionResource. */
+export function webhookSubscriptionResource(subscription) {
+  return {
+    type: "webhook-subscriptions",
+    id: subscription.id,
+    attributes: { webhookUrl: subscription.url, events: [...subscription.events], signingSecret: subscription.secret },
   };
 }

@@ -8,8 +8,11 @@
 
 import { errorResponse, json, jsonApi, jsonApiErrorDoc, lowerKeys, nginxErrorPage, response, JSON_TYPE, JSONAPI_TYPE } from "./responses.mjs";
 
-/** Queue names accepted by `script()`. "api" catches any /api/v1/* request. */
-export const FAULT_ROUTES = Object.freeze(["token", "me", "orders", "order", "accept", "reject", "echo", "api"]);
+/** Queue names accepted by `script()` (the route names of server.mjs). "api" catches any /api/* request. */
+export const FAULT_ROUTES = Object.freeze([
+  "token", "me", "orders", "order", "accept", "reject", "products", "product", "applications",
+  "webhook-events", "webhook-create", "webhook-update", "webhook", "echo", "api",
+]);
 
 const isBool = (v) => typeof v === "boolean";
 const isDuration = (v) => Number.isFinite(v) && v >= 0;

@@ -4,20 +4,29 @@
 //   import { startMock } from "./mock/server.mjs"
 //
 // It mimics the parts of Ankorstore the client talks to: the Passport token endpoint with its
-// 60-requests-per-hour limit, the non-JSON:API /api/v1/me, a few JSON:API order routes with
-// cursor pagination, plus scriptable faults and test controls. See mock/README.md.
+// 60-requests-per-hour limit, the non-JSON:API /api/v1/me, JSON:API orders and products with
+// cursor pagination, rate-limit headers, webhook subscriptions and signed webhook deliveries,
+// plus scriptable faults and test controls. See mock/README.md.
+//
+// Two ways to run it: `startMock()` listens on a loopback port (API routes with CORS for
+// browser tests; /__mock/* controls for this machine only: no CORS, other origins and other
+// Host names refused), and `createMock()` serves it in-process through `dispatch()`, without
+// any socket (the demo server does that).
 
 import http from "node:http";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
 import {
-  ACTIONABLE_STATUS, ORDER_STATUSES, REJECT_TYPES, USER, createOrders, isoTime,
-  orderListResource, orderResource, retailerResource,
+  ACTIONABLE_STATUS, ORDER_STATUSES, REJECT_TYPES, USER, WEBHOOK_EVENTS, applicationResource,
+  createOrders, createProducts, isoTime, orderListResource, orderResource, productListResource,
+  productResource, retailerResource, variantResources, webhookEventResources, webhookSubscriptionResource,
 } from "./data.mjs";
 import { FaultQueues, faultResponse, statusOverride } from "./faults.mjs";
+import { redactRequest } from "./redact.mjs";
+import { TAMPER, deliverWebhook as sendWebhook } from "./webhooks.mjs";
 import {
   JSONAPI_TYPE, OAUTH_ERRORS, errorResponse, json, jsonApi, jsonApiError, laravelBody, noContent,
 } from "./responses.mjs";
@@ -28,7 +37,7 @@ export const DEMO_CLIENT_SECRET = "demo-client-secret";
 const DEFAULT_PORT = 8787;
 const HOUR_MS = 3600 * 1000;
 const MINUTE_MS = 60 * 1000;
-const API_RATE_LIMIT = 600; // per minute, as documented; reported in headers, not enforced
+const API_RATE_LIMIT = 600; // per minute, as documented; reported in headers, enforced on request
 const REQUEST_LOG_SIZE = 200;
 const DEFAULT_PAGE_LIMIT = 10;
 const MAX_PAGE_LIMIT = 50;
@@ -43,6 +52,9 @@ const CONFIG_CHECKS = {
   tokenLimitPerHour: (v) => Number.isInteger(v) && v >= 0,
   quiet: (v) => typeof v === "boolean",
   alwaysUnauthorized: (v) => typeof v === "boolean",
+  apiRateLimit: (v) => Number.isInteger(v) && v >= 1,
+  enforceApiRateLimit: (v) => typeof v === "boolean",
+  missingLinks: (v) => v === "null" || v === "omit",
 };
 
 function defaultConfig() {
@@ -52,6 +64,9 @@ function defaultConfig() {
     tokenLimitPerHour: 60,
     quiet: true,
     alwaysUnauthorized: false,
+    apiRateLimit: API_RATE_LIMIT,
+    enforceApiRateLimit: false,
+    missingLinks: "null",
   };
 }
 
@@ -85,21 +100,22 @@ class SlidingWindow {
     this.windowMs = windowMs;
   }
 
-  /** Hits still inside the window, oldest first. */
+  /** Hits still inside the window, oldest first (hits arrive in time order: expired ones lead). */
   live(key, now) {
-    const hits = (this.#hits.get(key) ?? []).filter((t) => t > now - this.windowMs);
+    const hits = this.#hits.get(key) ?? [];
+    let expired = 0;
+    while (expired < hits.length && hits[expired] <= now - this.windowMs) expired += 1;
+    if (expired) hits.splice(0, expired);
     this.#hits.set(key, hits);
     return hits;
   }
 
-  hit(key, now) {
-    this.live(key, now).push(now);
-  }
 }
 
 class MockState {
-  constructor(initialConfig) {
+  constructor(initialConfig, { keepCredentials }) {
     this.initialConfig = copyConfig(initialConfig);
+    this.keepCredentials = keepCredentials;
     this.faults = new FaultQueues();
     this.reset();
   }
@@ -113,6 +129,8 @@ class MockState {
     this.requests = [];
     this.faults.clear();
     this.orders = createOrders();
+    this.products = createProducts();
+    this.subscriptions = new Map(); // id -> { id, applicationId, url, events, secret }
   }
 
   configure(partial) {
@@ -125,9 +143,16 @@ class MockState {
     if (revokeAll) for (const token of this.tokens.values()) token.revoked = true;
   }
 
+  /** The configured client secrets: cut out of every redacted log entry. */
+  secrets() {
+    return Object.values(this.config.clients);
+  }
+
+  /** Logs a request; without `keepCredentials`, its credentials are redacted before they are stored. */
   record(req) {
     const { method, path, query, headers, body } = req;
-    this.requests.push(structuredClone({ method, path, query, headers, body }));
+    const entry = structuredClone({ method, path, query, headers, body });
+    this.requests.push(this.keepCredentials ? entry : redactRequest(entry, this.secrets()));
     if (this.requests.length > REQUEST_LOG_SIZE) this.requests.shift();
   }
 
@@ -151,6 +176,12 @@ class MockState {
   stats() {
     return structuredClone({ ...this.counters, requests: this.requests });
   }
+
+  /** What GET /__mock/stats answers: always redacted, whatever `keepCredentials` says. */
+  redactedStats() {
+    const secrets = this.secrets();
+    return { ...structuredClone(this.counters), requests: this.requests.map((r) => redactRequest(r, secrets)) };
+  }
 }
 
 /** Three base64url parts like a Passport RS256 JWT; nothing verifies the signature. */
@@ -168,20 +199,27 @@ function fakeJwt(clientId, scopes, ttl) {
 // =======================================================================================
 // Request parsing helpers
 
-async function readRequest(raw) {
+async function readBody(raw) {
   const chunks = [];
   for await (const chunk of raw) chunks.push(chunk);
-  const url = raw.url.startsWith("/") ? new URL(`http://mock.invalid${raw.url}`) : new URL(raw.url);
-  const host = raw.headers.host ?? `${raw.socket.localAddress}:${raw.socket.localPort}`;
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The request as the routes see it. `target`: the request target ("/path?query"), `origin`:
+ * the absolute URL links are built on (the request's Host, or the demo server's mount point).
+ */
+function parseRequest({ method, target, headers, body, origin, destroy = () => {} }) {
+  const url = target.startsWith("/") ? new URL(`http://mock.invalid${target}`) : new URL(target);
   return {
-    method: raw.method,
+    method,
     path: url.pathname,
     searchParams: url.searchParams,
     query: Object.fromEntries(url.searchParams),
-    headers: { ...raw.headers },
-    body: Buffer.concat(chunks).toString("utf8"),
-    origin: `http://${host}`, // links must point back at whatever address the client used
-    socket: raw.socket,
+    headers: { ...headers },
+    body: Buffer.isBuffer(body) ? body.toString("utf8") : String(body ?? ""),
+    origin,
+    destroy, // drops the connection (the `reset` fault)
   };
 }
 
@@ -227,10 +265,10 @@ function tokenRateLimit(state, clientId) {
       },
     };
   }
-  state.tokenWindow.hit(clientId, now);
+  hits.push(now); // `hits` is the window's own list
   return {
     allowed: true,
-    headers: { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(limit - hits.length - 1) },
+    headers: { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(limit - hits.length) },
   };
 }
 
@@ -281,14 +319,14 @@ function filterOrders(orders, params) {
   };
 }
 
-/** Slice of `orders` selected by the cursors; `null` when the cursor is unknown. */
-function pageWindow(orders, limit, after, before) {
+/** Slice of `items` selected by the cursors; `null` when the cursor is unknown. */
+function pageWindow(items, limit, after, before) {
   const cursor = after ?? before;
-  const index = cursor ? orders.findIndex((o) => o.id === cursor) : -1;
+  const index = cursor ? items.findIndex((o) => o.id === cursor) : -1;
   if (cursor && index < 0) return null;
-  if (after) return { start: index + 1, end: Math.min(index + 1 + limit, orders.length) };
+  if (after) return { start: index + 1, end: Math.min(index + 1 + limit, items.length) };
   if (before) return { start: Math.max(0, index - limit), end: index };
-  return { start: 0, end: Math.min(limit, orders.length) };
+  return { start: 0, end: Math.min(limit, items.length) };
 }
 
 /** Absolute URL of this listing with other cursors, as Ankorstore builds its links. */
@@ -308,17 +346,19 @@ function includedRetailers(req, orders) {
   return [...retailers.values()].map(retailerResource);
 }
 
-function listOrders({ req, state }) {
+/**
+ * One page of a cursor-paginated listing (orders, products): `page[limit]` (default 10,
+ * capped at 50), `page[after]`, `page[before]` (ids), `meta.page {from,to,hasMore,perPage}`,
+ * `links {first,next,prev}` absolute on the request's origin. A missing next/prev link is
+ * `null`, or absent with `missingLinks: "omit"`.
+ */
+function listPage({ req, state }, all, toResource, included) {
   const params = req.searchParams;
   const limit = parsePageLimit(params.get("page[limit]"));
   if (limit === null) return badParameter("page[limit]", "page[limit] must be a positive integer");
   const after = params.get("page[after]") || null;
   const before = params.get("page[before]") || null;
   if (after && before) return badParameter("page[before]", "page[after] and page[before] cannot be combined");
-
-  const filtered = filterOrders(state.orders, params);
-  if (filtered.error) return filtered.error;
-  const all = filtered.orders;
   const window = pageWindow(all, limit, after, before);
   if (!window) return badParameter(after ? "page[after]" : "page[before]", "Unknown pagination cursor");
 
@@ -326,6 +366,14 @@ function listOrders({ req, state }) {
   const hasNext = window.end < all.length && page.length > 0;
   const hasPrev = window.start > 0 && page.length > 0;
   const limitParam = { "page[limit]": String(limit) };
+  const links = {
+    first: pageLink(req, limitParam),
+    next: hasNext ? pageLink(req, { ...limitParam, "page[after]": page.at(-1).id }) : null,
+    prev: hasPrev ? pageLink(req, { ...limitParam, "page[before]": page[0].id }) : null,
+  };
+  if (state.config.missingLinks === "omit") {
+    for (const key of ["next", "prev"]) if (links[key] === null) delete links[key];
+  }
   const doc = {
     meta: {
       page: {
@@ -336,16 +384,18 @@ function listOrders({ req, state }) {
       },
     },
     jsonapi: { version: "1.0" },
-    links: {
-      first: pageLink(req, limitParam),
-      next: hasNext ? pageLink(req, { ...limitParam, "page[after]": page.at(-1).id }) : null,
-      prev: hasPrev ? pageLink(req, { ...limitParam, "page[before]": page[0].id }) : null,
-    },
-    data: page.map(orderListResource),
+    links,
+    data: page.map(toResource),
   };
-  const included = includedRetailers(req, page);
-  if (included) doc.included = included;
+  const extra = included?.(page);
+  if (extra) doc.included = extra;
   return jsonApi(200, doc);
+}
+
+function listOrders(ctx) {
+  const filtered = filterOrders(ctx.state.orders, ctx.req.searchParams);
+  if (filtered.error) return filtered.error;
+  return listPage(ctx, filtered.orders, orderListResource, (page) => includedRetailers(ctx.req, page));
 }
 
 function orderNotFound(id) {
@@ -430,6 +480,232 @@ function transitionOrder(action) {
 }
 
 // =======================================================================================
+// GET /api/v1/products (cursor pagination) and GET /api/v1/products/{product}
+
+function listProducts(ctx) {
+  return listPage(ctx, ctx.state.products, productListResource);
+}
+
+function getProduct({ req, state, params }) {
+  const id = decodeSegment(params[0]);
+  const product = state.products.find((p) => p.id === id);
+  if (!product) return jsonApiError(404, { title: "Not Found", detail: `Product ${id} not found` });
+  const doc = { jsonapi: { version: "1.0" }, data: productResource(product) };
+  const include = (req.searchParams.get("include") ?? "").split(",");
+  if (include.includes("productVariant") || include.includes("productVariants")) doc.included = variantResources(product);
+  return jsonApi(200, doc);
+}
+
+// =======================================================================================
+// Applications and webhook subscriptions
+
+/** The API client (client id) behind the request's token. */
+function clientOf(req, state) {
+  return state.tokens.get(bearerToken(req))?.clientId ?? Object.keys(state.config.clients)[0] ?? "";
+}
+
+function subscriptionsOf(state, applicationId) {
+  return [...state.subscriptions.values()].filter((s) => s.applicationId === applicationId);
+}
+
+/** GET /api/v1/applications: the client's application; `include=webhookSubscriptions` adds them. */
+function getApplications({ req, state }) {
+  const application = applicationResource(clientOf(req, state));
+  const doc = { jsonapi: { version: "1.0" }, data: application };
+  if ((req.searchParams.get("include") ?? "").split(",").includes("webhookSubscriptions")) {
+    const subscriptions = subscriptionsOf(state, application.id);
+    application.relationships = {
+      webhookSubscriptions: { data: subscriptions.map((s) => ({ type: "webhook-subscriptions", id: s.id })) },
+    };
+    doc.included = subscriptions.map(webhookSubscriptionResource);
+  }
+  return jsonApi(200, doc);
+}
+
+function getWebhookEvents() {
+  return jsonApi(200, { data: webhookEventResources() });
+}
+
+function badRequest(detail, pointer) {
+  return jsonApiError(400, { title: "Bad Request", detail, source: { pointer } });
+}
+
+/** The JSON:API body of a webhook-subscription request, or an error response. */
+function readJsonApiBody(req) {
+  if (mediaType(req.headers) !== JSONAPI_TYPE) {
+    return { error: jsonApiError(415, { title: "Unsupported Media Type", detail: `The request body must be sent with Content-Type: ${JSONAPI_TYPE}` }) };
+  }
+  try {
+    const payload = JSON.parse(req.body);
+    if (payload?.data === null || typeof payload?.data !== "object" || Array.isArray(payload.data)) {
+      return { error: badRequest("The data field is required.", "/data") };
+    }
+    return { data: payload.data };
+  } catch {
+    return { error: jsonApiError(400, { title: "Bad Request", detail: "The request body is not valid JSON" }) };
+  }
+}
+
+/** `attributes.url` and `attributes.events` as the OpenAPI requires them; an error response otherwise. */
+function subscriptionAttributes(data) {
+  const attributes = data.attributes;
+  if (attributes === null || typeof attributes !== "object" || Array.isArray(attributes)) {
+    return { error: badRequest("The data.attributes field is required.", "/data/attributes") };
+  }
+  let url;
+  try {
+    url = typeof attributes.url === "string" ? new URL(attributes.url) : null;
+  } catch {
+    url = null;
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    return { error: badRequest("The data.attributes.url must be a valid URL.", "/data/attributes/url") };
+  }
+  const events = attributes.events;
+  if (!Array.isArray(events) || events.length === 0) {
+    return { error: badRequest("The data.attributes.events must have at least 1 item.", "/data/attributes/events") };
+  }
+  const unknown = events.findIndex((e) => !Object.hasOwn(WEBHOOK_EVENTS, e));
+  if (unknown >= 0) return { error: badRequest("The selected event is invalid.", `/data/attributes/events/${unknown}`) };
+  if (new Set(events).size !== events.length) {
+    return { error: badRequest("The data.attributes.events must not contain duplicates.", "/data/attributes/events") };
+  }
+  return { url: attributes.url, events: [...events] };
+}
+
+/** 40 letters and digits, like the signingSecret of the documentation's example. */
+function signingSecret() {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return [...randomBytes(40)].map((b) => alphabet[b % alphabet.length]).join("");
+}
+
+function subscriptionDoc(status, subscription) {
+  // ApplicationWebhookSubscriptionResponse: `data` is an array of one resource.
+  return jsonApi(status, { jsonapi: { version: "1.0" }, data: [webhookSubscriptionResource(subscription)] });
+}
+
+/** POST /api/v1/webhook-subscriptions: 201 with the new subscription and its signing secret. */
+function createWebhookSubscription({ req, state }) {
+  const body = readJsonApiBody(req);
+  if (body.error) return body.error;
+  const { data } = body;
+  if (data.type !== "webhook-subscription" && data.type !== "webhook-subscriptions") {
+    return badRequest('The data.type must be "webhook-subscription".', "/data/type");
+  }
+  const attributes = subscriptionAttributes(data);
+  if (attributes.error) return attributes.error;
+  // The OpenAPI schema names it "applications", its guide "application": both are read.
+  const relation = data.relationships?.applications ?? data.relationships?.application;
+  const applicationId = relation?.data?.id;
+  if (typeof applicationId !== "string" || !applicationId) {
+    return badRequest("The data.relationships.applications field is required.", "/data/relationships/applications");
+  }
+  if (applicationId !== applicationResource(clientOf(req, state)).id) {
+    return jsonApiError(404, { title: "Not Found", detail: `Application ${applicationId} not found` });
+  }
+  const subscription = { id: randomUUID(), applicationId, url: attributes.url, events: attributes.events, secret: signingSecret() };
+  state.subscriptions.set(subscription.id, subscription);
+  return subscriptionDoc(201, subscription);
+}
+
+function subscriptionNotFound(id) {
+  return jsonApiError(404, { title: "Not Found", detail: `Webhook subscription ${id} not found` });
+}
+
+/** The client's own subscription `id`, or undefined. */
+function ownSubscription(req, state, id) {
+  const subscription = state.subscriptions.get(id);
+  return subscription?.applicationId === applicationResource(clientOf(req, state)).id ? subscription : undefined;
+}
+
+/** PATCH /api/v1/webhook-subscriptions/{id}: new url and events; the signing secret stays. */
+function updateWebhookSubscription({ req, state, params }) {
+  const id = decodeSegment(params[0]);
+  const subscription = ownSubscription(req, state, id);
+  if (!subscription) return subscriptionNotFound(id);
+  const body = readJsonApiBody(req);
+  if (body.error) return body.error;
+  if (body.data.id !== undefined && body.data.id !== id) return badRequest("The data.id does not match the URL.", "/data/id");
+  const attributes = subscriptionAttributes(body.data);
+  if (attributes.error) return attributes.error;
+  Object.assign(subscription, { url: attributes.url, events: attributes.events });
+  return subscriptionDoc(200, subscription);
+}
+
+// =======================================================================================
+// Webhook deliveries (mock.deliverWebhook, POST /__mock/webhooks/deliver)
+
+/** The order a default event body is about: `orderId`, else the first whose status fits the event. */
+function orderFor(state, event, orderId) {
+  if (orderId !== undefined) {
+    const order = state.orders.find((o) => o.id === orderId);
+    if (!order) throw new TypeError(`unknown order "${orderId}"`);
+    return order;
+  }
+  return state.orders.find((o) => o.attributes.status === WEBHOOK_EVENTS[event]) ?? state.orders[0];
+}
+
+/**
+ * The body Ankorstore posts: the resource (here the order's OrderResource) with the event in
+ * the top-level `meta` (the "Format" section of the Webhooks documentation).
+ */
+function webhookBody(state, { event, applicationId, orderId }) {
+  return JSON.stringify({
+    meta: { event: { id: randomUUID(), applicationId, type: event, timestamp: Math.floor(Date.now() / 1000) } },
+    jsonapi: { version: "1.0" },
+    data: orderResource(orderFor(state, event, orderId)),
+  });
+}
+
+/**
+ * Delivers one signed webhook to a loopback receiver and resolves to its answer
+ * { status, headers, body, signature, payload, eventId }. Options: `event` (required, see
+ * WEBHOOK_EVENTS), `subscription` (an id from POST /api/v1/webhook-subscriptions: its url,
+ * secret and events apply) or `url` + `secret`, `payload` (object or raw string; default the
+ * realistic event body), `order` (the order id of the default body), `tamper`
+ * ("signature" | "body" | "missing" | "empty"), `timeoutMs`.
+ */
+async function deliverWebhookFor(state, options) {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new TypeError("options must be an object");
+  const known = ["event", "subscription", "url", "secret", "payload", "order", "tamper", "timeoutMs"];
+  const unknownOption = Object.keys(options).find((k) => !known.includes(k));
+  if (unknownOption) throw new TypeError(`unknown webhook option "${unknownOption}"`);
+  const { event, subscription: subscriptionId, payload, order, tamper, timeoutMs = 5000 } = options;
+  if (!Object.hasOwn(WEBHOOK_EVENTS, event ?? "")) {
+    throw new TypeError(`event must be one of ${Object.keys(WEBHOOK_EVENTS).join(", ")}`);
+  }
+  if (tamper !== undefined && !Object.hasOwn(TAMPER, tamper)) throw new TypeError(`tamper must be one of ${Object.keys(TAMPER).join(", ")}`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new TypeError("timeoutMs must be a positive integer");
+  let { url, secret } = options;
+  let applicationId = applicationResource(Object.keys(state.config.clients)[0] ?? "").id;
+  if (subscriptionId !== undefined) {
+    const subscription = state.subscriptions.get(subscriptionId);
+    if (!subscription) throw new TypeError(`unknown webhook subscription "${subscriptionId}"`);
+    if (!subscription.events.includes(event)) throw new TypeError(`the subscription does not listen to ${event}`);
+    url ??= subscription.url;
+    secret ??= subscription.secret;
+    applicationId = subscription.applicationId;
+  }
+  if (typeof url !== "string") throw new TypeError("url (or subscription) is required");
+  const needsSecret = tamper !== "missing" && tamper !== "empty";
+  if (needsSecret && (typeof secret !== "string" || secret === "")) throw new TypeError("secret (or subscription) is required");
+  if (payload !== undefined && typeof payload !== "string" && (payload === null || typeof payload !== "object")) {
+    throw new TypeError("payload must be a string (the raw body) or an object (sent as JSON)");
+  }
+  if (payload !== undefined && order !== undefined) throw new TypeError("order applies to the default payload only");
+  const body = payload === undefined ? webhookBody(state, { event, applicationId, orderId: order })
+    : typeof payload === "string" ? payload : JSON.stringify(payload);
+  const answer = await sendWebhook({ url, payload: body, secret, tamper, timeoutMs });
+  let eventId = null;
+  try {
+    eventId = JSON.parse(body)?.meta?.event?.id ?? null;
+  } catch {
+    // a raw payload that is not JSON
+  }
+  return { ...answer, eventId };
+}
+
+// =======================================================================================
 // Small routes
 
 function getMe() {
@@ -441,8 +717,13 @@ function echo({ req }) {
   return json(200, { method, path, query, headers, body });
 }
 
-/** The OpenAPI documents `200` with no body here; the mock answers the usual `204`. */
-function deleteWebhookSubscription() {
+/**
+ * The OpenAPI documents `200` with no body here; the mock answers the usual `204`, for any
+ * id (deleting twice is not an error), and removes the subscription if it is the client's.
+ */
+function deleteWebhookSubscription({ req, state, params }) {
+  const id = decodeSegment(params[0]);
+  if (ownSubscription(req, state, id)) state.subscriptions.delete(id);
   return noContent();
 }
 
@@ -458,6 +739,12 @@ const ROUTES = [
   { name: "order", method: "GET", pattern: /^\/api\/v1\/orders\/([^/]+)$/, ...API, handler: getOrder },
   { name: "accept", method: "POST", pattern: /^\/api\/v1\/orders\/([^/]+)\/accept$/, ...API, handler: transitionOrder("accept") },
   { name: "reject", method: "POST", pattern: /^\/api\/v1\/orders\/([^/]+)\/reject$/, ...API, handler: transitionOrder("reject") },
+  { name: "products", method: "GET", pattern: /^\/api\/v1\/products$/, ...API, handler: listProducts },
+  { name: "product", method: "GET", pattern: /^\/api\/v1\/products\/([^/]+)$/, ...API, handler: getProduct },
+  { name: "applications", method: "GET", pattern: /^\/api\/v1\/applications$/, ...API, handler: getApplications },
+  { name: "webhook-events", method: "GET", pattern: /^\/api\/v1\/webhook-subscriptions\/events$/, ...API, handler: getWebhookEvents },
+  { name: "webhook-create", method: "POST", pattern: /^\/api\/v1\/webhook-subscriptions$/, ...API, handler: createWebhookSubscription },
+  { name: "webhook-update", method: "PATCH", pattern: /^\/api\/v1\/webhook-subscriptions\/([^/]+)$/, ...API, handler: updateWebhookSubscription },
   { name: "webhook", method: "DELETE", pattern: /^\/api\/v1\/webhook-subscriptions\/([^/]+)$/, ...API, handler: deleteWebhookSubscription },
   { name: "echo", method: "*", pattern: /^\/api\/v1\/echo$/, ...API, handler: echo },
   { name: "mock-echo", method: "*", pattern: /^\/__mock\/echo$/, style: "jsonapi", handler: echo },
@@ -467,10 +754,11 @@ function isApiPath(path) {
   return path.startsWith("/api/");
 }
 
-function methodNotAllowed(route) {
+function methodNotAllowed(route, methods) {
+  const allow = methods.join(", ");
   return () => errorResponse(route.style, 405,
-    { title: "Method Not Allowed", detail: `Supported methods: ${route.method}` },
-    { allow: route.method });
+    { title: "Method Not Allowed", detail: `Supported methods: ${allow}` },
+    { allow });
 }
 
 function notFound() {
@@ -480,15 +768,20 @@ function notFound() {
 /** The route of a request, with the fault queues it consumes (route-specific first). */
 function matchRoute(method, path) {
   const api = isApiPath(path);
+  const matching = [];
   for (const route of ROUTES) {
     const match = route.pattern.exec(path);
     if (!match) continue;
-    const faults = route.name === "token" ? ["token"] : api ? [route.name, "api"] : [];
     if (route.method === "*" || route.method === method) {
+      const faults = route.name === "token" ? ["token"] : api ? [route.name, "api"] : [];
       return { ...route, params: match.slice(1), faults };
     }
+    matching.push(route);
+  }
+  if (matching.length) {
     // A known path with another method: routing fails before authentication.
-    return { name: route.name, style: route.style, auth: false, handler: methodNotAllowed(route), params: [], faults: api ? ["api"] : [] };
+    const [route] = matching;
+    return { name: route.name, style: route.style, auth: false, handler: methodNotAllowed(route, matching.map((r) => r.method)), params: [], faults: api ? ["api"] : [] };
   }
   return { name: "unknown", style: "jsonapi", auth: false, handler: notFound, params: [], faults: api ? ["api"] : [] };
 }
@@ -503,6 +796,9 @@ function runRoute(route, ctx) {
 // =======================================================================================
 // Delivery: CORS, content length, and the delivery-side faults
 
+// API routes answer every origin, as a browser test page on another port needs; /__mock/*
+// never carries CORS headers. No Private Network Access grant: a page on a public origin must
+// not reach the mock through the browser.
 const CORS = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
@@ -511,16 +807,11 @@ const CORS = {
 };
 
 function corsHeaders(req) {
-  const headers = {
+  return {
     ...CORS,
     "access-control-allow-headers": req.headers["access-control-request-headers"] ??
       "authorization, content-type, accept, x-requested-with",
   };
-  // Chrome's Private Network Access preflight, for pages served from a non-loopback origin.
-  if (req.headers["access-control-request-private-network"] === "true") {
-    headers["access-control-allow-private-network"] = "true";
-  }
-  return headers;
 }
 
 /** Waits `ms`; false when the client went away or the server is closing meanwhile. */
@@ -531,6 +822,12 @@ async function pause(ms, signal) {
   } catch {
     return false;
   }
+}
+
+/** Resolves when `signal` aborts (a hanging request ends only then). */
+function untilAborted(signal) {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }
 
 function write(res, chunk) {
@@ -556,14 +853,15 @@ function truncatable(resp) {
   return { ...resp, status: resp.status === 204 ? 200 : resp.status, body: JSON.stringify({ jsonapi: { version: "1.0" }, meta: {} }) };
 }
 
-async function deliver(res, req, resp, fault, signal) {
+/** Writes an answer to the socket; `cors` are the CORS headers (none on /__mock/*). */
+async function deliver(res, resp, fault, signal, cors = {}) {
   if (res.destroyed) return;
   const { truncate = false, slowBodyMs = 0 } = fault ?? {};
   if (truncate) resp = truncatable(resp);
   const body = Buffer.from(resp.body);
   const hasBody = resp.status !== 204 && resp.status !== 304;
   res.writeHead(resp.status, {
-    ...corsHeaders(req),
+    ...cors,
     ...(hasBody && { "content-length": String(body.length) }),
     ...resp.headers,
   });
@@ -579,7 +877,7 @@ async function deliver(res, req, resp, fault, signal) {
 }
 
 // =======================================================================================
-// Test controls over HTTP (/__mock/*)
+// Test controls over HTTP (/__mock/*): for this machine only, never another origin
 
 function parseJsonBody(req) {
   try {
@@ -590,30 +888,56 @@ function parseJsonBody(req) {
 }
 
 const CONTROLS = {
-  "GET /__mock/stats": (req, mock) => json(200, mock.stats()),
-  "POST /__mock/reset": (req, mock) => {
-    mock.reset();
+  // The request log is redacted here whatever `keepCredentials` says: no secret or token
+  // ever leaves the process over HTTP.
+  "GET /__mock/stats": (req, core) => json(200, core.state.redactedStats()),
+  "POST /__mock/reset": (req, core) => {
+    core.api.reset();
     return json(200, { ok: true });
   },
-  "POST /__mock/script": (req, mock) => {
+  "POST /__mock/script": (req, core) => {
     const { route, faults } = parseJsonBody(req);
-    mock.script(route, faults);
+    core.api.script(route, faults);
     return json(200, { ok: true });
   },
-  "POST /__mock/config": (req, mock) => {
-    mock.configure(parseJsonBody(req));
+  "POST /__mock/config": (req, core) => {
+    core.api.configure(parseJsonBody(req));
     return json(200, { ok: true });
+  },
+  "POST /__mock/webhooks/deliver": async (req, core) => {
+    try {
+      const { status, signature, eventId, body } = await core.api.deliverWebhook(parseJsonBody(req));
+      return json(200, { status, signature, eventId, body });
+    } catch (error) {
+      if (error instanceof TypeError) throw error;
+      return json(502, { error: error.message });
+    }
   },
 };
 const CONTROL_PATHS = new Set(Object.keys(CONTROLS).map((key) => key.split(" ")[1]));
 
-function runControl(control, req, mock) {
+function isControlPath(path) {
+  return path === "/__mock" || path.startsWith("/__mock/");
+}
+
+async function runControl(control, req, core) {
   try {
-    return control(req, mock);
+    return await control(req, core);
   } catch (error) {
     if (error instanceof TypeError) return json(400, { error: error.message });
     throw error;
   }
+}
+
+/**
+ * A browser page of another origin: refused on /__mock/*. (Without CORS it cannot read the
+ * answer, but a "simple" POST would still be acted upon.) Node, curl: no Origin, allowed.
+ */
+function crossOrigin(req) {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== req.origin) return true;
+  const site = req.headers["sec-fetch-site"];
+  return site !== undefined && site !== "same-origin" && site !== "none";
 }
 
 // =======================================================================================
@@ -629,112 +953,213 @@ function countRequest(state, req, route) {
   if (isApiPath(req.path)) state.counters.apiRequests += 1;
 }
 
-/** Documented rate-limit headers on every API answer; the limit itself is not enforced. */
-function apiRateHeaders(state) {
-  const now = Date.now();
-  state.apiWindow.hit("api", now);
-  const used = state.apiWindow.live("api", now).length;
-  return { "x-ratelimit-limit": String(API_RATE_LIMIT), "x-ratelimit-remaining": String(Math.max(0, API_RATE_LIMIT - used)) };
-}
-
 /**
- * The delivery faults that settle a request before any answer is built. Returns how the
- * request ended ("aborted", "reset", "hang"), or null to go on and answer.
+ * The documented rate limit of /api/*: `apiRateLimit` requests per rolling minute. Every API
+ * answer carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` (this request included) and
+ * `X-RateLimit-Reset` (epoch seconds when the oldest request of the window leaves it, i.e.
+ * when Remaining goes up again). Over the limit, with `enforceApiRateLimit`, the request is
+ * refused (not counted in the window) and `retryAfter` says for how long.
  */
-async function interceptingFault(fault, req, signal) {
-  if (fault?.delayMs && !(await pause(fault.delayMs, signal))) return "aborted";
-  if (fault?.reset) {
-    req.socket.destroy();
-    return "reset";
-  }
-  if (fault?.hang) return "hang"; // the socket stays open until the client leaves or close()
-  return null;
+function apiRate(state) {
+  const now = Date.now();
+  const limit = state.config.apiRateLimit;
+  const hits = state.apiWindow.live("api", now);
+  const refused = state.config.enforceApiRateLimit && hits.length >= limit;
+  if (!refused) hits.push(now);
+  const secondsLeft = Math.max(1, Math.ceil((hits[0] + MINUTE_MS - now) / 1000));
+  const headers = {
+    "x-ratelimit-limit": String(limit),
+    "x-ratelimit-remaining": String(Math.max(0, limit - hits.length)),
+    "x-ratelimit-reset": String(Math.ceil(now / 1000) + secondsLeft),
+  };
+  return refused ? { refused, headers: { ...headers, "retry-after": String(secondsLeft) } } : { refused, headers };
 }
 
 /** The scripted response if the fault dictates one, otherwise the route's own answer. */
-function chooseResponse(route, req, state, fault) {
+function chooseResponse(route, req, state, fault, rate) {
   const scripted = fault && faultResponse(fault, {
     style: route.style,
     secret: route.name === "token" ? formParams(req).get("client_secret") : null,
     token: bearerToken(req),
-    rateLimit: route.name === "token" ? state.config.tokenLimitPerHour : API_RATE_LIMIT,
+    rateLimit: route.name === "token" ? state.config.tokenLimitPerHour : state.config.apiRateLimit,
   });
-  const resp = scripted ?? runRoute(route, { req, state });
+  // Over the enforced API limit: Laravel's throttle answer, before the route runs.
+  const resp = scripted ?? (rate?.refused ? errorResponse(route.style, 429) : runRoute(route, { req, state }));
   const status = fault && statusOverride(fault);
   if (status !== undefined && status !== null) resp.status = status;
   return resp;
 }
 
-async function answer(req, res, state, signal) {
+/**
+ * Routes one (recorded) request and applies its fault. Resolves to `{ resp, fault }`, or to
+ * `{ ended }` when a fault settles it without an answer: "aborted" (the client left during a
+ * delay), "reset" (the connection is to be dropped) or "hang" (never answered).
+ */
+async function respond(req, state, signal) {
   const route = matchRoute(req.method, req.path);
   countRequest(state, req, route);
   const fault = state.faults.take(route.faults);
-  const ended = await interceptingFault(fault, req, signal);
-  if (ended) return logLine(state, req, ended);
-
-  const resp = chooseResponse(route, req, state, fault);
-  const rateHeaders = isApiPath(req.path) ? apiRateHeaders(state) : {};
-  resp.headers = { ...rateHeaders, ...resp.headers, ...fault?.headers };
-  await deliver(res, req, resp, fault, signal);
-  logLine(state, req, resp.status);
+  if (fault?.delayMs && !(await pause(fault.delayMs, signal))) return { ended: "aborted" };
+  if (fault?.reset) return { ended: "reset" };
+  if (fault?.hang) return { ended: "hang" };
+  const rate = isApiPath(req.path) ? apiRate(state) : null;
+  const resp = chooseResponse(route, req, state, fault, rate);
+  resp.headers = { ...rate?.headers, ...resp.headers, ...fault?.headers };
+  return { resp, fault };
 }
 
-/** `mock`: { state, closing, controls } where controls is the public API object. */
-async function handle(raw, res, mock) {
-  const req = await readRequest(raw);
+// =======================================================================================
+// The listening server: Host check, controls, CORS
+
+/** DNS rebinding: a page whose name was rebound to 127.0.0.1 sends its own name in Host. */
+function hostAllowed(raw, allowedHosts) {
+  if ((raw.headersDistinct?.host?.length ?? 0) > 1) return false;
+  const host = raw.headers.host;
+  return typeof host === "string" && allowedHosts.has(host.trim().toLowerCase());
+}
+
+async function handle(raw, res, core, allowedHosts) {
+  const { state } = core;
   // Abort pending delays when the client leaves or the server closes.
   const gone = new AbortController();
   res.once("close", () => gone.abort());
-  const signal = AbortSignal.any([gone.signal, mock.closing.signal]);
-  const { state } = mock;
-  const isControl = CONTROL_PATHS.has(req.path);
+  const signal = AbortSignal.any([gone.signal, core.closing.signal]);
 
+  if (!hostAllowed(raw, allowedHosts)) {
+    raw.resume();
+    const refused = jsonApiError(421, { title: "Misdirected Request", detail: "This mock only answers to its loopback address, localhost and [::1]." });
+    return deliver(res, { ...refused, headers: { ...refused.headers, connection: "close" } }, null, signal);
+  }
+  const req = parseRequest({
+    method: raw.method, target: raw.url, headers: raw.headers, body: await readBody(raw),
+    origin: `http://${raw.headers.host.trim().toLowerCase()}`, // links point back at the address the client used
+    destroy: () => raw.socket.destroy(),
+  });
+
+  const control = isControlPath(req.path);
+  if (control && crossOrigin(req)) {
+    await deliver(res, json(403, { error: "the mock's controls only answer requests of this machine, not pages of other origins" }), null, signal);
+    return logLine(state, req, 403);
+  }
+  const cors = control ? {} : corsHeaders(req);
   if (req.method === "OPTIONS") {
-    // Preflights are answered for every path and never counted.
-    if (!isControl) state.record(req);
-    await deliver(res, req, noContent(), null, signal);
+    // Preflights are answered (never counted); on /__mock/* without CORS, so browsers stop there.
+    if (!CONTROL_PATHS.has(req.path)) state.record(req);
+    await deliver(res, noContent(), null, signal, cors);
     return logLine(state, req, 204);
   }
-  if (isControl) {
-    const control = CONTROLS[`${req.method} ${req.path}`] ?? (() => json(405, { error: "method not allowed" }));
-    await deliver(res, req, runControl(control, req, mock.controls), null, signal);
+  if (CONTROL_PATHS.has(req.path)) {
+    const run = CONTROLS[`${req.method} ${req.path}`] ?? (() => json(405, { error: "method not allowed" }));
+    await deliver(res, await runControl(run, req, core), null, signal);
     return logLine(state, req, res.statusCode);
   }
   state.record(req);
-  await answer(req, res, state, signal);
+  const outcome = await respond(req, state, signal);
+  if (outcome.ended) {
+    if (outcome.ended === "reset") req.destroy();
+    // "hang": the socket stays open until the client leaves or close()
+    return logLine(state, req, outcome.ended);
+  }
+  await deliver(res, outcome.resp, outcome.fault, signal, cors);
+  logLine(state, req, outcome.resp.status);
 }
 
 function internalError(res, error) {
-  console.error(`mock: internal error: ${error?.message ?? error}`);
+  console.error(`mock: internal error (${error?.name ?? typeof error})`);
   if (res.headersSent) return res.destroy();
-  res.writeHead(500, { "content-type": JSONAPI_TYPE, ...CORS });
+  res.writeHead(500, { "content-type": JSONAPI_TYPE });
   res.end(JSON.stringify({ jsonapi: { version: "1.0" }, errors: [{ status: "500", detail: "Server Error" }] }));
+}
+
+// =======================================================================================
+// In-process dispatch (no socket): what the demo server uses
+
+/**
+ * Answers one request in-process. `request`: { method, target ("/path?query"), headers,
+ * body (Buffer or string), origin (the absolute URL links are built on), signal }.
+ * Resolves to `{ status, headers, body }` (body a Buffer, the whole of it: a `slowBodyMs`
+ * fault delays it), or to `{ error }` when a fault leaves no answer: "reset", "truncated",
+ * or "aborted" (the signal aborted during a delay, a slow body or a hang). /__mock/* is not
+ * served (404): the controls are the JS methods.
+ */
+async function dispatch(core, { method, target, headers = {}, body = "", origin, signal }) {
+  const { state } = core;
+  const abort = signal ? AbortSignal.any([signal, core.closing.signal]) : core.closing.signal;
+  const req = parseRequest({ method, target, headers, body, origin });
+  const done = (resp) => ({ status: resp.status, headers: { ...resp.headers }, body: Buffer.from(resp.body) });
+  if (isControlPath(req.path)) return done(notFound());
+  if (req.method === "OPTIONS") {
+    state.record(req);
+    return done(noContent());
+  }
+  state.record(req);
+  const outcome = await respond(req, state, abort);
+  if (outcome.ended === "hang") {
+    await untilAborted(abort);
+    return { error: "aborted" };
+  }
+  if (outcome.ended) return { error: outcome.ended };
+  const { resp, fault } = outcome;
+  if (fault?.slowBodyMs && !(await pause(fault.slowBodyMs, abort))) return { error: "aborted" };
+  if (fault?.truncate) return { error: "truncated" };
+  logLine(state, req, resp.status);
+  return done(resp);
 }
 
 // =======================================================================================
 // Public API
 
-/**
- * Starts a mock server. Resolves to
- * `{ url, port, server, close(), stats(), reset(), script(route, faults), configure(partial) }`.
- */
-export async function startMock(options = {}) {
-  const { port = 0, host = "127.0.0.1", ...configOptions } = options;
-  const state = new MockState(applyConfig(defaultConfig(), configOptions));
-  const closing = new AbortController();
-  const sockets = new Set();
-  const server = http.createServer();
-  const controls = {
-    server,
+function makeCore(options, defaults) {
+  const { keepCredentials = defaults.keepCredentials, ...configOptions } = options;
+  if (typeof keepCredentials !== "boolean") throw new TypeError('invalid value for option "keepCredentials"');
+  const state = new MockState(applyConfig(defaultConfig(), configOptions), { keepCredentials });
+  const core = { state, closing: new AbortController() };
+  core.api = {
     stats: () => state.stats(),
     reset: () => state.reset(),
     script: (route, faults) => state.faults.add(route, faults),
     configure: (partial) => state.configure(partial),
-    close: () => closeServer(server, sockets, closing),
+    deliverWebhook: (options) => deliverWebhookFor(state, options),
+  };
+  return core;
+}
+
+/**
+ * A mock without a socket, served in-process. Returns
+ * `{ dispatch(request), stats(), reset(), script(route, faults), configure(partial), close() }`.
+ * Options: those of startMock() but `port` and `host`; `keepCredentials` defaults to false
+ * here: the request log never holds a secret or a token.
+ */
+export function createMock(options = {}) {
+  const core = makeCore(options, { keepCredentials: false });
+  return {
+    ...core.api,
+    dispatch: (request) => dispatch(core, request),
+    close: async () => core.closing.abort(),
+  };
+}
+
+/**
+ * Starts a mock server. Resolves to
+ * `{ url, port, server, close(), stats(), reset(), script(route, faults), configure(partial) }`.
+ * `keepCredentials` (default true): `stats()` (in-process only) returns the requests as
+ * received, secrets and tokens included; false redacts them before they are stored.
+ * GET /__mock/stats is redacted either way.
+ */
+export async function startMock(options = {}) {
+  const { port = 0, host = "127.0.0.1", ...rest } = options;
+  const core = makeCore(rest, { keepCredentials: true });
+  const sockets = new Set();
+  const server = http.createServer();
+  const allowedHosts = new Set();
+  const controls = {
+    server,
+    ...core.api,
+    close: () => closeServer(server, sockets, core.closing),
   };
 
   server.on("request", (raw, res) => {
-    handle(raw, res, { state, closing, controls }).catch((error) => internalError(res, error));
+    handle(raw, res, core, allowedHosts).catch((error) => internalError(res, error));
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -750,6 +1175,7 @@ export async function startMock(options = {}) {
 
   const actualPort = server.address().port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
+  for (const name of ["127.0.0.1", "localhost", "[::1]", urlHost.toLowerCase()]) allowedHosts.add(`${name}:${actualPort}`);
   return Object.assign(controls, { url: `http://${urlHost}:${actualPort}`, port: actualPort });
 }
 
@@ -777,7 +1203,8 @@ function parsePort(argv) {
 }
 
 async function main(argv) {
-  const mock = await startMock({ port: parsePort(argv), quiet: false });
+  // Reachable over HTTP: its request log keeps no credential, not even in memory.
+  const mock = await startMock({ port: parsePort(argv), quiet: false, keepCredentials: false });
   console.log(`Mock Ankorstore listening on ${mock.url}`);
   console.log(`client id: ${DEMO_CLIENT_ID}  client secret: ${DEMO_CLIENT_SECRET}`);
   const stop = () => mock.close().then(() => process.exit(0));

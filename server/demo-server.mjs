@@ -1,11 +1,14 @@
 // The local demo server (Node 20, no dependencies):
 //   /            www/ (the page)            /pkg/*        the built package (wasm runs in the page)
 //   /config.json {env, clientId}: never a secret
-//   /mock/*      the built-in mock Ankorstore (mock/server.mjs on an internal loopback port)
+//   /mock/{oauth/token,api/v1/*}        the built-in mock Ankorstore, served in-process
+//                                       (mock/server.mjs createMock(): no second port, no
+//                                       /__mock controls over HTTP, no credential in its log)
 //   /sandbox/{oauth/token,api/v1/*}     → https://www.public.ankorstore-sandbox.com
 //   /production/{oauth/token,api/v1/*}  → https://www.ankorstore.com
 // Everything the page calls is same-origin, so the browser needs no CORS and the CSP can say
-// connect-src 'self'. Binds to 127.0.0.1 only; logs "METHOD /path STATUS" and nothing else.
+// connect-src 'self'. ONE listening socket, on 127.0.0.1 only; logs "METHOD /path STATUS" and
+// nothing else. Every answer, the server's own 400/408/431 included, has the security headers.
 //
 //   node server/demo-server.mjs [--port N]     (or PORT=N; 0 picks a free port)
 //   ANKORSTORE_ENV=sandbox ANKORSTORE_CLIENT_ID=… node server/demo-server.mjs
@@ -14,8 +17,8 @@ import { realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startMock } from "../mock/server.mjs";
-import { ankorstoreRoutes, forward, mockRoutes } from "./proxy.mjs";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, createMock } from "../mock/server.mjs";
+import { ankorstoreRoutes, forward, forwardedRequestHeaders, writeAnswer } from "./proxy.mjs";
 import {
   CSP, HttpError, MAX_BODY_BYTES, SECURITY_HEADERS,
   checkHost, checkSameOrigin, logLine, parseTarget, readBody, safeSegments,
@@ -57,6 +60,23 @@ function reasonPhrase(status) {
   return http.STATUS_CODES[status] ?? "Error";
 }
 
+/** The server's own answer to malformed HTTP (no request object exists): security headers too. */
+function clientErrorAnswer(error) {
+  const status = error?.code === "HPE_HEADER_OVERFLOW" ? 431
+    : error?.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408
+    : 400;
+  const body = `${status} ${reasonPhrase(status)}\n`;
+  const headers = {
+    ...SECURITY_HEADERS,
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
+    connection: "close",
+  };
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+  return `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${lines.join("\r\n")}\r\n\r\n${body}`;
+}
+
 /** Error answers: a JSON:API error document under the API mounts (the client parses it), text elsewhere. */
 function sendError(res, error, { api }) {
   if (res.headersSent) return res.destroy();
@@ -76,7 +96,10 @@ function sendError(res, error, { api }) {
 
 /**
  * Starts the demo server. Resolves to { url, port, mock, close() } where `mock` is the
- * startMock() handle of the built-in mock (stats(), reset(), script(), configure()).
+ * in-process createMock() handle of the built-in mock (stats(), reset(), script(),
+ * configure()): the only way to control it, since /mock/__mock/* is not served.
+ * `upstreamTimeoutMs` is a total deadline per call (upstreams and the built-in mock alike);
+ * `headersTimeoutMs` bounds how long a client may take to send its request headers (→ 408).
  */
 export async function startDemoServer(options = {}) {
   const {
@@ -87,6 +110,7 @@ export async function startDemoServer(options = {}) {
     clientId = null,
     upstreams = UPSTREAMS,
     upstreamTimeoutMs = 30_000,
+    headersTimeoutMs = 20_000,
     maxBodyBytes = MAX_BODY_BYTES,
     wwwDir = join(ROOT, "www"),
     pkgDir = join(ROOT, "pkg"),
@@ -99,13 +123,43 @@ export async function startDemoServer(options = {}) {
     production: checkOrigin("production", upstreams.production),
   };
 
-  const mock = await startMock({ ...mockOptions, port: 0, host: "127.0.0.1", quiet: true });
+  for (const [name, value] of [["upstreamTimeoutMs", upstreamTimeoutMs], ["headersTimeoutMs", headersTimeoutMs]]) {
+    if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer`);
+  }
+
+  // In-process: no socket of its own, and its request log never holds a secret or a token.
+  const mock = createMock({ keepCredentials: false, ...mockOptions, quiet: true });
   const mounts = [
-    { prefix: "/mock", origin: mock.url, routes: mockRoutes },
-    { prefix: "/sandbox", origin: origins.sandbox, routes: ankorstoreRoutes },
-    { prefix: "/production", origin: origins.production, routes: ankorstoreRoutes },
+    { prefix: "/mock", mock: true },
+    { prefix: "/sandbox", origin: origins.sandbox },
+    { prefix: "/production", origin: origins.production },
   ];
   let actualPort = port;
+  let selfHosts = [];
+
+  /** The built-in mock's answer, within the same total deadline as an upstream's. */
+  async function serveMock(req, res, { target, body, publicPrefix, signal }) {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), upstreamTimeoutMs);
+    let answer;
+    try {
+      answer = await mock.dispatch({
+        method: req.method, target, body, origin: publicPrefix,
+        headers: forwardedRequestHeaders(req, body),
+        signal: AbortSignal.any([signal, deadline.signal]),
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (answer.error) {
+      if (signal.aborted) throw new HttpError(499, "Client closed the request.");
+      if (deadline.signal.aborted) {
+        throw new HttpError(504, `The built-in mock did not answer within ${upstreamTimeoutMs < 1000 ? `${upstreamTimeoutMs} ms` : `${Math.round(upstreamTimeoutMs / 1000)} s`}.`);
+      }
+      throw new HttpError(502, "The built-in mock broke the connection (a scripted fault).");
+    }
+    writeAnswer(req, res, answer, { extra: SECURITY_HEADERS });
+  }
 
   async function handle(req, res, signal) {
     const host = checkHost(req, actualPort);
@@ -117,10 +171,11 @@ export async function startDemoServer(options = {}) {
       const rawPath = path.slice(mount.prefix.length);
       safeSegments(rawPath); // "..", encoded slashes…: refused before any routing
       checkSameOrigin(req, host);
-      mount.routes(req.method, rawPath);
+      ankorstoreRoutes(req.method, rawPath); // the token endpoint and /api/v1/*: no /__mock/*
+      const publicPrefix = `http://${host}${mount.prefix}`;
+      if (mount.mock) return serveMock(req, res, { target: rawPath + search, body, publicPrefix, signal });
       return forward(req, res, {
-        origin: mount.origin, rawPath, search, body, signal,
-        publicPrefix: `http://${host}${mount.prefix}`,
+        origin: mount.origin, rawPath, search, body, signal, publicPrefix, selfHosts,
         timeoutMs: upstreamTimeoutMs,
         headers: SECURITY_HEADERS,
       });
@@ -141,7 +196,12 @@ export async function startDemoServer(options = {}) {
     return sendFile(req, res, await resolveStatic(wwwDir, path), SECURITY_HEADERS);
   }
 
-  const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000 });
+  const server = http.createServer({
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: Math.max(60_000, headersTimeoutMs),
+    // How often Node checks those timeouts (its default, 30 s, would let a 300 ms one run 30 s).
+    connectionsCheckingInterval: Math.min(5_000, Math.max(50, Math.floor(headersTimeoutMs / 4))),
+  });
   const sockets = new Set();
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -160,10 +220,11 @@ export async function startDemoServer(options = {}) {
       sendError(res, error, { api });
     });
   });
-  // Malformed HTTP: answer 400 without echoing anything.
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-    else socket.destroy();
+  // Malformed HTTP (400), headers too large (431), headers too slow (408): answered with the
+  // security headers, without echoing anything; then the connection is closed.
+  server.on("clientError", (error, socket) => {
+    if (!socket.writable || error?.code === "ECONNRESET" || socket._httpMessage?.headersSent) return socket.destroy();
+    socket.end(clientErrorAnswer(error));
   });
 
   try {
@@ -179,6 +240,8 @@ export async function startDemoServer(options = {}) {
     throw error;
   }
   actualPort = server.address().port;
+  // This server's own names, as a URL parser writes them: an upstream's link to them is dropped.
+  selfHosts = ["127.0.0.1", "localhost", "0.0.0.0", "[::1]"].map((name) => new URL(`http://${name}:${actualPort}`).host);
 
   let closing = null;
   return {

@@ -11,6 +11,7 @@ import { chromium } from "playwright-core";
 import { createOrders } from "../../mock/data.mjs";
 import { startMock } from "../../mock/server.mjs";
 import { startDemoServer } from "../../server/demo-server.mjs";
+import { CHROMIUM_ARGS } from "./support.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const artifacts = join(root, "tests", "artifacts");
@@ -18,10 +19,6 @@ const artifacts = join(root, "tests", "artifacts");
 const packed = join(root, ".scratch", "consumer", "node_modules", "ankorstore-client");
 const pkgDir = existsSync(join(packed, "browser.mjs")) ? packed : join(root, "pkg");
 
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run",
-];
 const REFERENCES = createOrders().map((o) => String(o.attributes.reference));
 const WAIT = { timeout: 15_000 };
 
@@ -76,7 +73,8 @@ describe("demo page", { timeout: 120_000 }, () => {
     context = null;
   });
 
-  const stats = async () => (await fetch(`${demo.url}/mock/__mock/stats`)).json();
+  // The built-in mock runs in-process and its controls are JS only (/mock/__mock/* is not served).
+  const stats = async () => demo.mock.stats();
   const tableReferences = () => page.locator("#orders tbody td.ref").allTextContents();
 
   async function connectWithEnter() {

@@ -13,65 +13,9 @@ import { fileURLToPath } from "node:url";
 import { startMock } from "../../mock/server.mjs";
 import { CSP, startDemoServer } from "../../server/demo-server.mjs";
 import { importPackage } from "../js/support/package.mjs";
+import { get, rawRequest, startFakeUpstream } from "./support.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-/** A fake upstream that records every request and answers what `reply` says. */
-async function startFakeUpstream(reply = () => ({ status: 200, headers: { "content-type": "application/json" }, body: "{}" })) {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      const seen = { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() };
-      requests.push(seen);
-      const { status, headers = {}, body = "" } = reply(seen);
-      res.writeHead(status, headers);
-      res.end(body);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
-  return {
-    url,
-    requests,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
-}
-
-/** Sends raw bytes (request targets and headers that fetch would normalise) and reads the answer. */
-function rawRequest(port, text, { timeoutMs = 5000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, "127.0.0.1");
-    let data = "";
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error("raw request timed out"));
-    }, timeoutMs);
-    socket.on("data", (chunk) => {
-      data += chunk.toString("latin1");
-    });
-    socket.on("error", () => {}); // a reset after the answer is fine: we judge by what was read
-    socket.on("close", () => {
-      clearTimeout(timer);
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0);
-      const headerBlock = data.split("\r\n\r\n")[0];
-      const headers = Object.fromEntries(headerBlock.split("\r\n").slice(1).map((line) => {
-        const i = line.indexOf(":");
-        return [line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim()];
-      }));
-      resolve({ status, headers, raw: data });
-    });
-    socket.write(text);
-  });
-}
-
-function get(port, target, host = `127.0.0.1:${port}`, extra = "") {
-  return rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${extra}Connection: close\r\n\r\n`);
-}
 
 describe("demo server", { timeout: 60_000 }, () => {
   let demo;
@@ -317,7 +261,7 @@ describe("demo server", { timeout: 60_000 }, () => {
   test("refuses request bodies over 64 KiB with 413", async () => {
     const big = "x".repeat(64 * 1024 + 1);
     // Declared length.
-    const declared = await fetch(`${demo.url}/mock/__mock/echo`, { method: "POST", body: big });
+    const declared = await fetch(`${demo.url}/mock/api/v1/echo`, { method: "POST", body: big });
     assert.equal(declared.status, 413);
     await declared.arrayBuffer();
     // Streamed without a length (chunked): counted while reading.
@@ -332,9 +276,10 @@ describe("demo server", { timeout: 60_000 }, () => {
     });
     assert.equal(streamed, 413);
     // A body within the limit goes through.
-    const small = await fetch(`${demo.url}/mock/__mock/echo`, { method: "POST", body: "x".repeat(60 * 1024) });
+    const small = await fetch(`${demo.url}/sandbox/api/v1/echo`, { method: "POST", body: "x".repeat(60 * 1024) });
     assert.equal(small.status, 200);
-    assert.equal((await small.json()).body.length, 60 * 1024);
+    await small.arrayBuffer();
+    assert.equal(sandbox.requests.at(-1).body.length, 60 * 1024);
     assert.equal(sandbox.requests.filter((r) => r.body.startsWith("yyy")).length, 0);
   });
 
@@ -405,12 +350,12 @@ describe("demo server", { timeout: 60_000 }, () => {
       assert.match(output, /client id demo-client-id, client secret demo-client-secret/);
       assert.deepEqual(await (await fetch(`${url}/config.json`)).json(), { env: "sandbox", clientId: "cli-client" });
 
-      // A connect flow on the built-in mock with non-demo credentials.
+      // A typed secret the built-in mock refuses, then a connect flow with the demo credentials.
       const other = `other-secret-${Math.random().toString(36).slice(2)}`;
-      const configured = await fetch(`${url}/mock/__mock/config`, { method: "POST", body: JSON.stringify({ clients: { "cli-client": other } }) });
-      assert.equal(configured.status, 200);
       const { AnkorstoreClient } = await importPackage();
-      const client = new AnkorstoreClient({ clientId: "cli-client", clientSecret: other, baseUrl: `${url}/mock` });
+      const wrong = new AnkorstoreClient({ clientId: "cli-client", clientSecret: other, baseUrl: `${url}/mock` });
+      await assert.rejects(wrong.token(), { code: "invalid_client" });
+      const client = new AnkorstoreClient({ clientId: "demo-client-id", clientSecret: "demo-client-secret", baseUrl: `${url}/mock` });
       const token = (await client.token()).accessToken;
       await client.me();
       await client.request("GET", "/api/v1/orders", { query: { "page[limit]": 5 } });
