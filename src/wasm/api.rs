@@ -137,7 +137,7 @@ impl AnkorstoreClient {
 
     /// Calls `{baseUrl}{path}` as JSON:API and resolves to the parsed body (`null` when
     /// empty).
-    #[wasm_bindgen(unchecked_return_type = "Promise<unknown>")]
+    #[wasm_bindgen(skip_typescript)]
     pub fn request(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] method: JsValue,
