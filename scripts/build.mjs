@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { exportedNames, openapiTypes } from "./openapi-types.mjs";
+import { openapiTypes } from "./openapi-types.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "pkg");
@@ -112,9 +112,12 @@ const declared = (cut >= 0 ? dts.slice(0, cut) : dts)
   // Declaring it would require lib "esnext.disposable" from every TypeScript consumer.
   .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, "")
   .trimEnd() + "\n";
-// The generated part types a path without types with these two, declared by the Rust side.
+// The generated part types a path without types with these two, declared by the Rust side
+// (src/wasm/typescript.rs), both with `params`; without them the .d.ts does not compile.
 for (const wanted of ["RequestOptions", "PageOptions"]) {
-  if (!exportedNames(declared).includes(wanted)) console.warn(`warning: the .d.ts does not declare ${wanted} (src/wasm/typescript.rs)`);
+  const body = declared.match(new RegExp(`^export interface ${wanted} \\{\\n([\\s\\S]*?)^\\}`, "m"))?.[1];
+  if (!body) console.warn(`warning: the .d.ts does not declare ${wanted} (src/wasm/typescript.rs)`);
+  else if (!/^\s+params\?:/m.test(body)) console.warn(`warning: ${wanted} has no params (src/wasm/typescript.rs)`);
 }
 const types = "// Types of the npm package ankorstore-client (generated from the Rust crate and Ankorstore's OpenAPI description).\n" +
   declared + "\n" + await openapiTypes({ root, declared });

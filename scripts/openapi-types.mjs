@@ -146,14 +146,14 @@ export namespace AnkorstoreApi {
 ${body}
 }
 ${MACHINERY}`;
-  const clash = exportedNames(fragment).filter((name) => exportedNames(declared).includes(name) && name !== "AnkorstoreClient");
+  const clash = declaredNames(fragment).filter((name) => declaredNames(declared).includes(name) && name !== "AnkorstoreClient");
   if (clash.length) throw new Error(`scripts/openapi-types.mjs declares ${clash.join(", ")}, already declared by the Rust side`);
   return fragment;
 }
 
-/** Top-level names a .d.ts fragment declares. */
-export function exportedNames(dts) {
-  return [...dts.matchAll(/^export (?:declare )?(?:abstract )?(?:class|interface|type|namespace|function|const|enum) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
+/** Top-level names a .d.ts fragment declares, exported or not. */
+export function declaredNames(dts) {
+  return [...dts.matchAll(/^(?:export )?(?:declare )?(?:abstract )?(?:class|interface|type|namespace|function|const|enum) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
 }
 
 // The generic part, written once: it looks path templates and methods up in the generated
@@ -241,7 +241,7 @@ type ApiPageArgs<P extends string> = P extends ApiPath
     ? {} extends ApiPageOptions<P> ? [options?: ApiPageOptions<P>] : [options: ApiPageOptions<P>]
     : [options?: never]
   : [options?: PageOptions];
-/** The methods a path accepts: those the description defines for a template, any other. */
+/** The methods a path takes: for a template of the description, those it defines; for any other path, all. */
 type ApiMethodFor<P extends string> = P extends ApiPath ? ApiSpellings<ApiMethod<P>> : HttpMethod;
 
 /** A resource object of a JSON:API document. */

@@ -228,7 +228,9 @@ test("the installed declarations end with exactly what the copy generates today 
 test("a name the Rust side already declares is refused rather than merged", async () => {
   await assert.rejects(
     openapiTypes({ root, declared: "export interface JsonApiResource {\n  id: number;\n}\nexport class AnkorstoreClient {\n}\n" }),
-    /JsonApiResource, already declared/,
+    /declares JsonApiResource, already declared/,
   );
+  // The private helpers share the module's scope too.
+  await assert.rejects(openapiTypes({ root, declared: "export type ApiSpellings = string;\n" }), /declares ApiSpellings, already declared/);
   await openapiTypes({ root, declared: "export class AnkorstoreClient {\n}\nexport interface RequestOptions {\n}\n" });
 });
