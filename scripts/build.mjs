@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { openapiTypes } from "./openapi-types.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "pkg");
@@ -101,15 +102,25 @@ rmSync(join(out, "snippets"), { recursive: true });
 // The token stores are small platform adapters, shipped as they are written.
 cpSync(join(root, "stores"), join(out, "stores"), { recursive: true });
 
-// 4. Types: wasm-bindgen's declarations, less the loader functions users never call.
+// 4. Types: wasm-bindgen's declarations, less the loader functions users never call, then
+// the typed request()/pages()/paginate() generated from Ankorstore's OpenAPI description
+// (openapi/ankorstore.json, by scripts/openapi-types.mjs), merged into AnkorstoreClient.
 const dts = readFileSync(join(stage, `${name}.d.ts`), "utf8");
 const cut = dts.indexOf("export type InitInput");
-const types = "// Types of the npm package ankorstore-client (generated from the Rust crate).\n" +
-  (cut >= 0 ? dts.slice(0, cut) : dts)
-    .replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/m, "")
-    // Declaring it would require lib "esnext.disposable" from every TypeScript consumer.
-    .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, "")
-    .trimEnd() + "\n";
+const declared = (cut >= 0 ? dts.slice(0, cut) : dts)
+  .replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/m, "")
+  // Declaring it would require lib "esnext.disposable" from every TypeScript consumer.
+  .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, "")
+  .trimEnd() + "\n";
+// The generated part types a path without types with these two, declared by the Rust side
+// (src/wasm/typescript.rs), both with `params`; without them the .d.ts does not compile.
+for (const wanted of ["RequestOptions", "PageOptions"]) {
+  const body = declared.match(new RegExp(`^export interface ${wanted} \\{\\n([\\s\\S]*?)^\\}`, "m"))?.[1];
+  if (!body) console.warn(`warning: the .d.ts does not declare ${wanted} (src/wasm/typescript.rs)`);
+  else if (!/^\s+params\?:/m.test(body)) console.warn(`warning: ${wanted} has no params (src/wasm/typescript.rs)`);
+}
+const types = "// Types of the npm package ankorstore-client (generated from the Rust crate and Ankorstore's OpenAPI description).\n" +
+  declared + "\n" + await openapiTypes({ root, declared });
 writeFileSync(join(out, "index.d.ts"), types);
 writeFileSync(join(out, "index.d.cts"), types);
 

@@ -6,6 +6,22 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 const meResult: Equal<ReturnType<ankorstore.AnkorstoreClient["me"]>, Promise<ankorstore.User>> = true;
 const tokenResult: Equal<ReturnType<ankorstore.AnkorstoreClient["token"]>, Promise<ankorstore.AccessToken>> = true;
 const codeType: Equal<ankorstore.AnkorstoreError["code"], ankorstore.ErrorCode> = true;
+type Schemas = ankorstore.AnkorstoreApi.components["schemas"];
+
+/** The typed API through require(): index.d.cts carries the same generated declarations. */
+async function orders(client: ankorstore.AnkorstoreClient, id: string): Promise<string[]> {
+  const order = await client.request("get", "/api/v1/orders/{order}", { params: { order: id } });
+  const orderType: Equal<typeof order, Schemas["OrderGet"]> = true;
+  const deleted = await client.request("DELETE", "/api/v1/webhook-subscriptions/{webhookSubscriptionId}", { params: { webhookSubscriptionId: id } });
+  const deletedType: Equal<typeof deleted, null> = true;
+  const other: unknown = await client.request("GET", "/api/v2/anything", { query: { a: 1 } });
+  const ids: string[] = [];
+  for await (const item of client.paginate("/api/v1/orders", { query: { "page[limit]": 100 } })) {
+    const itemType: Equal<typeof item, Schemas["Order"]> = true;
+    if (itemType && orderType && deletedType && other !== 0) ids.push(item.id);
+  }
+  return ids;
+}
 
 async function main(): Promise<string> {
   const client = new ankorstore.AnkorstoreClient({ clientId: "id", clientSecret: "secret", environment: "sandbox" });
@@ -23,4 +39,4 @@ async function main(): Promise<string> {
   }
 }
 
-export = { main, checks: [meResult, tokenResult, codeType] };
+export = { main, orders, checks: [meResult, tokenResult, codeType] };

@@ -144,7 +144,8 @@ export async function main(baseUrl: string): Promise<string> {
     body: { order: { rejectType: "OTHER" } },
     signal: controller.signal,
   };
-  const orders: unknown = await client.request("GET", "/api/v1/orders", { query: request.query });
+  // A path without types (not a template of the OpenAPI description) takes RequestOptions.
+  const orders: unknown = await client.request("GET", "/api/v1/orders/1", { query: request.query });
   await client.request("POST", "/api/v1/orders/1/reject", request);
   await client.request("DELETE", "/api/v1/webhook-subscriptions/1");
   client.invalidateToken();

@@ -11,6 +11,6 @@ export async function main(): Promise<void> {
   const t: string = token.expiresIn; // expect TS2322 "number"
   client.baseUrl = "https://example.com"; // expect TS2540 "baseUrl"
   await getMe(42); // expect TS2345 "number"
-  await exchangeCredentials({ clientId: "id" }); // expect TS2741 "clientSecret"
+  await exchangeCredentials({ clientId: "id" }); // expect TS2741|TS2345 "clientSecret"
   void [n, kind, t];
 }
