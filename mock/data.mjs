@@ -1,7 +1,7 @@
 // Fixture data of the mock: the API user, a deterministic set of orders and products, the
 // webhook events and the API client's application.
 //
-// Shapes follow mock/ankorstore-openapi.json (a copy of Ankorstore's published OpenAPI, CC0):
+// Shapes follow openapi/ankorstore.json (a copy of Ankorstore's published OpenAPI, CC0):
 // the Order, OrderGet, Retailer, Product, ProductGet, ProductVariant, ApplicationResource and
 // ApplicationWebhookSubscriptionResource schemas and their examples. Everything is generated
 // from fixed seeds so that every start (and every reset) yields the same ids, amounts and

@@ -68,7 +68,7 @@ async function orderIdWithStatus(token, status) {
 // The OpenAPI description the mock's shapes come from, and a validator for the subset of JSON
 // Schema it uses ($ref, type, properties, required, additionalProperties, items, enum, const,
 // allOf, anyOf); formats are not checked.
-const OPENAPI = JSON.parse(readFileSync(new URL("../../mock/ankorstore-openapi.json", import.meta.url), "utf8"));
+const OPENAPI = JSON.parse(readFileSync(new URL("../../openapi/ankorstore.json", import.meta.url), "utf8"));
 const SCHEMAS = OPENAPI.components.schemas;
 const responseSchema = (path, method, status) => OPENAPI.paths[path][method].responses[status].content["application/vnd.api+json"].schema;
 const sharedResponseSchema = (name) => OPENAPI.components.responses[name].content["application/vnd.api+json"].schema;
