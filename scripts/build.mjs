@@ -3,7 +3,7 @@
 // One .wasm and one glue file serve every runtime; only the few lines that load the wasm
 // differ (Node reads the file, workerd imports it as a module, browsers fetch it).
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -124,44 +124,69 @@ const types = "// Types of the npm package ankorstore-client (generated from the
 writeFileSync(join(out, "index.d.ts"), types);
 writeFileSync(join(out, "index.d.cts"), types);
 
-// 5. package.json, README, LICENSE.
+// 5. The stores' CommonJS entry, package.json, README, CHANGELOG, LICENSE.
+// `ankorstore-client/stores` is written as ES modules (shipped as they are); CommonJS
+// backends get the same code as one bundle, with the same declarations as a .d.cts
+// (a .d.ts in a "type": "module" package would declare ESM to a `require`).
+await build({
+  entryPoints: [join(root, "stores", "index.mjs")],
+  outfile: join(out, "stores", "index.cjs"), bundle: true, format: "cjs", platform: "neutral",
+  target: "es2022", logLevel: "error",
+});
+cpSync(join(root, "stores", "index.d.ts"), join(out, "stores", "index.d.cts"));
+
 const crate = readFileSync(join(root, "Cargo.toml"), "utf8");
 const field = (key) => crate.match(new RegExp(`^${key} = "(.*)"`, "m"))[1];
-const typed = (file) => ({ types: "./index.d.ts", default: file });
+const repository = field("repository");
+// Every condition and sub-path carries its own types: ESM ones for import, .d.cts for require.
+const esm = (file, types = "./index.d.ts") => ({ types, default: file });
+const cjs = (file, types = "./index.d.cts") => ({ types, default: file });
+const docs = ["README.md", "CHANGELOG.md", "LICENSE"];
 const pkg = {
   name: "ankorstore-client",
   version: field("version"),
   description: field("description"),
   license: field("license"),
-  repository: { type: "git", url: `git+${field("repository")}.git` },
-  keywords: ["ankorstore", "oauth2", "client-credentials", "jsonapi", "wasm", "webassembly", "cloudflare-workers"],
+  repository: { type: "git", url: `git+${repository}.git` },
+  homepage: `${repository}#readme`,
+  bugs: { url: `${repository}/issues` },
+  keywords: ["ankorstore", "api-client", "oauth2", "client-credentials", "jsonapi", "wasm", "webassembly", "cloudflare-workers"],
   type: "module",
   main: "./node.cjs",
   module: "./browser.mjs",
   types: "./index.d.ts",
   exports: {
     ".": {
-      workerd: typed("./workerd.mjs"),
-      worker: typed("./workerd.mjs"),
-      browser: typed("./browser.mjs"),
+      workerd: esm("./workerd.mjs"),
+      worker: esm("./workerd.mjs"),
+      browser: esm("./browser.mjs"),
       node: {
-        import: typed("./node.mjs"),
-        require: { types: "./index.d.cts", default: "./node.cjs" },
+        import: esm("./node.mjs"),
+        require: cjs("./node.cjs"),
       },
-      import: typed("./browser.mjs"),
-      require: { types: "./index.d.cts", default: "./node.cjs" },
-      default: typed("./browser.mjs"),
+      import: esm("./browser.mjs"),
+      require: cjs("./node.cjs"),
+      default: esm("./browser.mjs"),
     },
     // Ready-made token stores for fleets (Workers KV, a Durable Object broker, Redis).
-    "./stores": { types: "./stores/index.d.ts", default: "./stores/index.mjs" },
+    "./stores": {
+      import: esm("./stores/index.mjs", "./stores/index.d.ts"),
+      require: cjs("./stores/index.cjs", "./stores/index.d.cts"),
+      default: esm("./stores/index.mjs", "./stores/index.d.ts"),
+    },
     "./package.json": "./package.json",
   },
-  files: [`${name}_bg.wasm`, "browser.mjs", "workerd.mjs", "node.mjs", "node.cjs", "index.d.ts", "index.d.cts", "stores/", "README.md", "LICENSE"],
-  sideEffects: ["./browser.mjs", "./workerd.mjs", "./node.mjs", "./node.cjs"],
+  // Exactly what ships (npm adds package.json); tests/package checks the packed list.
+  files: [`${name}_bg.wasm`, "browser.mjs", "workerd.mjs", "node.mjs", "node.cjs", "index.d.ts", "index.d.cts", "stores/", ...docs],
+  // No module of the package has a side effect a bundler must keep when none of its exports
+  // is used: an entry's wasm initialisation runs whenever the entry is included, and it is
+  // included as soon as one export is used (tests/package/side-effects.test.mjs checks it
+  // with esbuild and Vite).
+  sideEffects: false,
   engines: { node: ">=18" },
 };
 writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
-for (const file of ["README.md", "LICENSE"]) if (existsSync(join(root, file))) cpSync(join(root, file), join(out, file));
+for (const file of docs) cpSync(join(root, file), join(out, file));
 
 const size = readFileSync(join(out, `${name}_bg.wasm`)).length;
 console.log(`pkg/ built: ${name}_bg.wasm ${size} bytes`);

@@ -7,11 +7,9 @@
 //       uses a server that is already running (`npm run mock`, or a real Ankorstore host
 //       with ANKORSTORE_CLIENT_ID and ANKORSTORE_CLIENT_SECRET)
 //
-// In your project this is just:
-//   const { AnkorstoreClient, AnkorstoreError } = require("ankorstore-client");
-// Inside this repository the package is not in node_modules: the first line lets require()
-// find the built package (see local-package.cjs).
-require("./local-package.cjs");
+// Inside this repository "ankorstore-client" is the package built in pkg/ (`npm run build`),
+// linked into node_modules by the repository's package.json; in your project it is the
+// package installed from npm. The code is the same.
 const { AnkorstoreClient, AnkorstoreError } = require("ankorstore-client");
 
 const DEMO_CLIENT_ID = "demo-client-id";

@@ -7,14 +7,10 @@
 //       uses a server that is already running (`npm run mock`, or a real Ankorstore host
 //       with ANKORSTORE_CLIENT_ID and ANKORSTORE_CLIENT_SECRET)
 //
-// In your project this is just:
-//   import { AnkorstoreClient, AnkorstoreError } from "ankorstore-client";
-// Inside this repository the package is not in node_modules: the two lines below register a
-// tiny resolve hook that finds the built package (see local-package.mjs), then import it.
-import { register } from "node:module";
-
-register("./local-package.mjs", import.meta.url);
-const { AnkorstoreClient, AnkorstoreError } = await import("ankorstore-client");
+// Inside this repository "ankorstore-client" is the package built in pkg/ (`npm run build`),
+// linked into node_modules by the repository's package.json; in your project it is the
+// package installed from npm. The code is the same.
+import { AnkorstoreClient, AnkorstoreError } from "ankorstore-client";
 
 const DEMO_CLIENT_ID = "demo-client-id";
 const DEMO_CLIENT_SECRET = "demo-client-secret";

@@ -1,13 +1,18 @@
-// The Node examples (examples/node/esm.mjs and cjs.cjs) run as documented: with their own
-// in-process mock, against a given ANKORSTORE_BASE_URL, and fail cleanly on bad credentials.
+// The Node examples (examples/node/esm.mjs and cjs.cjs) run as documented from the
+// repository root (`npm run build`, then `node examples/node/esm.mjs`): "ankorstore-client"
+// is pkg/, linked by the root package.json's `file:pkg` devDependency. With their own
+// in-process mock, against a given ANKORSTORE_BASE_URL, and failing cleanly on bad credentials.
 // Run: node --test tests/js/examples.test.mjs
 import { beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { readFileSync, readdirSync, realpathSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 import { root } from "./support/package.mjs";
 import { DEMO_CLIENT_SECRET, SPECIAL_ID, SPECIAL_SECRET, bearers, setup } from "./support/client-kit.mjs";
+import { assertBuilt, readmeCommands } from "./support/examples.mjs";
 
 const { mock } = await setup(); // also checks that the packed package is installed
 
@@ -26,6 +31,24 @@ function run(example, env = {}) {
 
 describe("examples/node", () => {
   beforeEach(() => mock.reset());
+
+  test("the READMEs show the commands this suite runs", () => {
+    const commands = ["npm run build", "node examples/node/esm.mjs", "node examples/node/cjs.cjs"];
+    assert.deepEqual(readmeCommands(join(root, "examples", "node", "README.md"), "## Run them from this repository"), commands);
+    assert.deepEqual(readmeCommands(join(root, "README.md"), "### Run the examples"), commands);
+  });
+
+  test("the examples import the package as users do, and it resolves to the build in pkg/", () => {
+    assertBuilt();
+    // No repository-only loader or resolve hook: the scripts are what a project would write.
+    assert.deepEqual(readdirSync(join(root, "examples", "node")).filter((f) => /\.(mjs|cjs|js)$/.test(f)).sort(), ["cjs.cjs", "esm.mjs"]);
+    assert.match(readFileSync(join(root, "examples", "node", "esm.mjs"), "utf8"), /^import \{ AnkorstoreClient, AnkorstoreError \} from "ankorstore-client";$/m);
+    assert.match(readFileSync(join(root, "examples", "node", "cjs.cjs"), "utf8"), /^const \{ AnkorstoreClient, AnkorstoreError \} = require\("ankorstore-client"\);$/m);
+    const { devDependencies } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    assert.equal(devDependencies["ankorstore-client"], "file:pkg");
+    const resolved = createRequire(join(root, "examples", "node", "cjs.cjs")).resolve("ankorstore-client");
+    assert.equal(realpathSync(resolved), realpathSync(join(root, "pkg", "node.cjs")));
+  });
 
   for (const example of EXAMPLES) {
     test(`${example} starts its own mock and prints /me`, async () => {
