@@ -110,7 +110,9 @@ const cut = dts.indexOf("export type InitInput");
 const declared = (cut >= 0 ? dts.slice(0, cut) : dts)
   .replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/m, "")
   // Declaring it would require lib "esnext.disposable" from every TypeScript consumer.
-  .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, "")
+  .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, "")
+  // wasm-bindgen's own free(), undocumented; the classes' own (src/wasm/) replace it.
+  .replace(/(export class \w+ \{\n(?:\s*private constructor\(\);\n)?)\s*free\(\): void;\n/g, "$1")
   .trimEnd() + "\n";
 // The generated part types a path without types with these two, declared by the Rust side
 // (src/wasm/typescript.rs), both with `params`; without them the .d.ts does not compile.

@@ -114,6 +114,13 @@ impl PageIterator {
         Promise::resolve(&step(None))
     }
 
+    /// Ends the walk, as `return()` does (and `[Symbol.dispose]()`): the iterator is not
+    /// released early, so that a later `next()` still answers `{ done: true }`.
+    #[wasm_bindgen(js_name = free)]
+    pub fn release(&self) {
+        *self.walk.borrow_mut() = Walk::Done;
+    }
+
     /// The iterator itself (the same walk), so that `for await` accepts it.
     #[wasm_bindgen(js_name = "[Symbol.asyncIterator]")]
     pub fn iterator(&self) -> PageIterator {

@@ -52,10 +52,6 @@ extern "C" {
 /// Most bytes of a response body read (api.md, "Body size"); past them the read stops.
 const MAX_BODY_BYTES: u32 = 16 * 1024 * 1024;
 
-thread_local! {
-    static UTF8: Utf8Decoder = Utf8Decoder::new();
-}
-
 /// Why a body was not read.
 enum Unread {
     /// The platform failed (the JavaScript value it threw or rejected with).
@@ -126,7 +122,8 @@ async fn read_text(response: &Response, raw: &web_sys::Response) -> Result<JsStr
             all
         }
     };
-    Ok(UTF8.with(|decoder| decoder.decode(&bytes)))
+    // A decoder per streamed body (rare): none is kept between calls.
+    Ok(Utf8Decoder::new().decode(&bytes))
 }
 
 /// Sends requests with gloo-net.

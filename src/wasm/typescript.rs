@@ -8,6 +8,7 @@ const TYPES: &'static str = r#"
 /** Ankorstore environment: production https://www.ankorstore.com, sandbox https://www.public.ankorstore-sandbox.com. */
 export type Environment = "production" | "sandbox";
 
+/** Where and how a call reaches Ankorstore: environment or base URL, timeout, retries. */
 export interface EndpointOptions {
   /** Default "production". */
   environment?: Environment;
@@ -19,6 +20,7 @@ export interface EndpointOptions {
   maxRetries?: number;
 }
 
+/** Options of exchangeCredentials(): the OAuth2 client credentials and the endpoint options. */
 export interface ExchangeOptions extends EndpointOptions {
   clientId: string;
   clientSecret: string;
@@ -26,6 +28,7 @@ export interface ExchangeOptions extends EndpointOptions {
   scope?: string;
 }
 
+/** Options of new AnkorstoreClient(): the client credentials, the endpoint options, and how the token is cached and shared. */
 export interface AnkorstoreClientOptions extends ExchangeOptions {
   /** Seconds before expiry at which the token is renewed (never more than half its life). Default 60. */
   refreshMarginSeconds?: number;
@@ -33,11 +36,13 @@ export interface AnkorstoreClientOptions extends ExchangeOptions {
   tokenStore?: TokenStore;
 }
 
+/** Options of getMe(): the endpoint options and an AbortSignal. */
 export interface GetMeOptions extends EndpointOptions {
   /** Cancels the call and its retries. */
   signal?: AbortSignal;
 }
 
+/** An OAuth2 access token, as exchangeCredentials() and client.token() resolve it. Never log accessToken. */
 export interface AccessToken {
   accessToken: string;
   /** As sent by the server, e.g. "Bearer". */
@@ -62,7 +67,9 @@ export interface User {
 
 /** A cache shared between client instances, processes or isolates. */
 export interface TokenStore {
+  /** The value stored under key, or null/undefined when there is none. */
   get(key: string): Promise<string | null | undefined> | string | null | undefined;
+  /** Stores value under key for ttlSeconds seconds (the token's remaining life, at least 1). */
   set(key: string, value: string, ttlSeconds: number): Promise<void> | void;
   /**
    * Optional: take a short exclusive lock (resolve true when taken, false when someone else
@@ -74,12 +81,16 @@ export interface TokenStore {
   unlock?(key: string): Promise<void> | void;
 }
 
+/** Options of client.me(). */
 export interface MeOptions {
   /** Cancels the call and its retries: rejects with "aborted". */
   signal?: AbortSignal;
 }
 
+/** Options of client.request(): path parameters, query string, JSON body, extra headers, cancellation. */
 export interface RequestOptions {
+  /** Values of the {placeholders} of the path, each percent-encoded as one segment. */
+  params?: Record<string, string | number>;
   query?: Record<string, string | number | boolean>;
   /** Sent as JSON (Content-Type: application/vnd.api+json). */
   body?: unknown;
@@ -88,6 +99,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** What went wrong, as AnkorstoreError.code: a closed set of codes. */
 export type ErrorCode =
   | "invalid_config"
   | "invalid_argument"
@@ -103,6 +115,7 @@ export type ErrorCode =
   | "aborted"
   | "invalid_response";
 
+/** One error object of a JSON:API error document, every member as sent (credentials redacted). */
 export interface JsonApiError {
   status?: string;
   code?: string;
@@ -110,6 +123,26 @@ export interface JsonApiError {
   detail?: string;
   source?: unknown;
   meta?: unknown;
+}
+
+/** Options of client.pages() and client.paginate(): as RequestOptions, without a method or body. */
+export interface PageOptions {
+  /** Values of the {placeholders} of the path, each percent-encoded as one segment. */
+  params?: Record<string, string | number>;
+  query?: Record<string, string | number | boolean>;
+  headers?: Record<string, string>;
+  /** Cancels the walk: the iteration rejects with "aborted". */
+  signal?: AbortSignal;
+}
+
+/** The API's rate limit as its last response that carried X-RateLimit-* headers reported it. */
+export interface RateLimit {
+  /** X-RateLimit-Limit. */
+  limit: number;
+  /** X-RateLimit-Remaining. */
+  remaining: number;
+  /** X-RateLimit-Reset (epoch seconds), in ms since the epoch, when sent. */
+  resetAt?: number;
 }
 
 /** Every rejection of every function of this package. Never holds the client secret or a token. */

@@ -51,6 +51,17 @@ export function liveHandles(exports) {
   return live;
 }
 
+/** The live values themselves (for diagnosing a leak: what kinds of values are held). */
+export function liveValues(exports) {
+  const table = exports.__wbindgen_externrefs;
+  const out = [];
+  for (let i = HEAP_START; i < table.length; i += 1) {
+    const value = table.get(i);
+    if (value !== undefined && value !== null) out.push(value);
+  }
+  return out;
+}
+
 /** Bytes of the wasm linear memory (it only grows). */
 export function memoryBytes(exports) {
   return exports.memory.buffer.byteLength;
