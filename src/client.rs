@@ -6,11 +6,11 @@ use std::rc::Rc;
 
 use crate::api::{
     prepare_me, prepare_request, read_me_answer, read_request_answer, ApiRequest, PreparedCall,
-    RateLimit,
 };
 use crate::auth::Auth;
 use crate::error::Error;
 use crate::options::ClientConfig;
+use crate::rate_limit::RateLimit;
 use crate::runtime::{Runtime, TokenStore, Transport};
 use crate::send::{send_with_retries, Received};
 use crate::token::AccessToken;

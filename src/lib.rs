@@ -22,6 +22,7 @@ mod loose;
 mod oneshot;
 mod options;
 mod pages;
+mod rate_limit;
 mod redact;
 mod retry;
 mod runtime;
@@ -34,7 +35,7 @@ mod webhook;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use api::{ApiRequest, CallOptions, RateLimit, JSON_API};
+pub use api::{ApiRequest, CallOptions, JSON_API};
 pub use auth::LocalEvent;
 pub use client::Client;
 pub use error::{Details, Error, ErrorCode};
@@ -43,6 +44,7 @@ pub use options::{
     ClientConfig, Credentials, Endpoint, Given, Options, PRODUCTION_URL, SANDBOX_URL,
 };
 pub use pages::{Pages, Yield};
+pub use rate_limit::RateLimit;
 pub use runtime::{
     race, Body, Either, HttpRequest, HttpResponse, Payload, Runtime, StoreError, TokenStore,
     Transport, TransportError,

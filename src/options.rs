@@ -221,7 +221,16 @@ impl<P: Payload> Given<P> {
         {
             let hint = closest(unknown, shape.keys)
                 .map(|k| format!("; did you mean {k}?"))
-                .unwrap_or_else(|| format!("; its options are {}", shape.keys.join(", ")));
+                .unwrap_or_else(|| {
+                    let listed = shape.keys.iter().fold(String::new(), |list, k| {
+                        if list.is_empty() {
+                            k.to_string()
+                        } else {
+                            list + ", " + k
+                        }
+                    });
+                    format!("; its options are {listed}")
+                });
             return Err(Error::new(
                 shape.code,
                 format!(

@@ -5,9 +5,9 @@ use std::future::Future;
 
 use serde::de::DeserializeOwned;
 
-use crate::api::RateLimit;
 use crate::error::{Error, ErrorCode};
 use crate::options::Endpoint;
+use crate::rate_limit::RateLimit;
 use crate::retry::{decide, parse_retry_after, Attempt, Decision};
 use crate::runtime::{
     race, Body, Either, HttpRequest, HttpResponse, Payload, Runtime, Transport, TransportError,

@@ -3,13 +3,11 @@
 mod call;
 mod options;
 mod pages;
-mod rate_limit;
 mod read;
 mod user;
 
 pub use call::{prepare_me, prepare_request, ApiRequest, PreparedCall, JSON_API};
 pub use options::CallOptions;
 pub use pages::{DataList, PageLinks};
-pub use rate_limit::RateLimit;
 pub use read::{read_me_answer, read_request_answer};
 pub use user::{check_user, MeDocument, UserFields};

@@ -4,52 +4,26 @@
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::loose::lenient;
+use crate::loose::{Bounded, Record};
 
-/// The members of a document that say whether another page follows. Each is read leniently:
-/// a member of another type reads as absent.
+/// The members of a document that say whether another page follows, read with the shapes
+/// the client already has (an entry list, a bounded value) rather than one struct per level.
 #[derive(Debug, Default, Deserialize)]
 pub struct PageLinks {
-    #[serde(default, deserialize_with = "lenient")]
-    links: Option<Links>,
-    #[serde(default, deserialize_with = "lenient")]
-    meta: Option<Meta>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Links {
-    #[serde(default, deserialize_with = "lenient")]
-    next: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Meta {
-    #[serde(default, deserialize_with = "lenient")]
-    page: Option<PageMeta>,
-}
-
-#[derive(Debug, Deserialize)]
-struct PageMeta {
-    #[serde(rename = "hasMore", default, deserialize_with = "lenient")]
-    has_more: Option<bool>,
+    links: Option<Record>,
+    meta: Option<Bounded>,
 }
 
 impl PageLinks {
     /// The next page: `links.next`, unless it is empty or `meta.page.hasMore` is `false`.
     pub fn next(&self) -> Option<&str> {
-        let has_more = self
-            .meta
-            .as_ref()
-            .and_then(|m| m.page.as_ref())
-            .and_then(|p| p.has_more);
-        if has_more == Some(false) {
+        let page = self.meta.as_ref().and_then(|m| m.get("page"));
+        if page.and_then(|p| p.get("hasMore")) == Some(&Bounded::Bool(false)) {
             return None;
         }
-        self.links
-            .as_ref()?
-            .next
-            .as_deref()
-            .filter(|n| !n.trim().is_empty())
+        let links = self.links.as_ref()?.0.as_ref()?;
+        let next = links.iter().find(|(k, _)| k == "next")?.1.as_str()?;
+        (!next.trim().is_empty()).then_some(next)
     }
 }
 

@@ -1,14 +1,11 @@
 //! `AnkorstoreClient`: argument reading and result translation only.
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
 use crate::api::{ApiRequest, CallOptions};
@@ -23,28 +20,14 @@ use crate::runtime::Payload;
 
 use super::error::error_to_js;
 use super::json::{to_js, JsJson};
-use super::pages::{walk, PageIterator};
+use super::pages::PageIterator;
+use super::promise::{promise, rejected};
 use super::runtime::JsRuntime;
 use super::store::JsStore;
 use super::transport::FetchTransport;
 
 /// The client of the wasm build.
 pub type WebClient = Client<JsRuntime, FetchTransport, JsStore>;
-
-/// A promise of `fut`, rejected with an `AnkorstoreError` on error. The future is boxed so
-/// that every export shares one instance of the promise machinery (a few KB of wasm each).
-pub fn promise(fut: impl Future<Output = Result<JsValue, Error>> + 'static) -> Promise {
-    settle(Box::pin(fut))
-}
-
-fn settle(fut: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> Promise {
-    future_to_promise(async move { fut.await.map_err(|e| error_to_js(&e)) })
-}
-
-/// A promise rejected with `error`.
-pub fn rejected(error: Error) -> Promise {
-    Promise::reject(&error_to_js(&error))
-}
 
 /// `options.signal`: absent, or an `AbortSignal`.
 pub fn signal_of(signal: Option<JsJson>) -> Result<Option<AbortSignal>, Error> {
@@ -271,7 +254,7 @@ impl AnkorstoreClient {
         yields: Yield,
         owner: &'static str,
     ) -> PageIterator {
-        walk(self.live(), |client| {
+        PageIterator::new(self.live().and_then(|client| {
             let shape = Shape {
                 owner,
                 ..PAGE_OPTIONS
@@ -285,7 +268,7 @@ impl AnkorstoreClient {
             let (read, signal) = call_options(&options, &shape, client.quoter())?;
             let first = ApiRequest::from_options("GET".into(), path, &read, None)?;
             Ok(Pages::new(client, first, yields, signal))
-        })
+        }))
     }
 
     /// The `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (as

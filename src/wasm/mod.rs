@@ -13,6 +13,7 @@ mod error;
 mod json;
 mod oneshot;
 mod pages;
+mod promise;
 mod runtime;
 mod store;
 mod transport;

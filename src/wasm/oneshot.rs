@@ -10,8 +10,9 @@ use crate::oneshot::{exchange_credentials, get_me};
 use crate::options::{Credentials, Endpoint, Given, EXCHANGE_OPTIONS, GET_ME_OPTIONS};
 use crate::redact::Redactor;
 
-use super::client::{promise, rejected, signal_of};
+use super::client::signal_of;
 use super::json::{to_js, JsJson};
+use super::promise::{promise, rejected};
 use super::runtime::JsRuntime;
 use super::transport::FetchTransport;
 

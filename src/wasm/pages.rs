@@ -11,8 +11,9 @@ use wasm_bindgen::prelude::*;
 use crate::error::{Error, ErrorCode};
 use crate::pages::Pages;
 
-use super::client::{promise, WebClient};
+use super::error::error_to_js;
 use super::json::{to_js, JsJson};
+use super::promise::{promise, rejected};
 use super::runtime::JsRuntime;
 use super::store::JsStore;
 use super::transport::FetchTransport;
@@ -77,7 +78,7 @@ impl PageIterator {
         let mut pages = match taken {
             Walk::Ready(pages) => pages,
             Walk::Busy => {
-                return Promise::reject(&super::error::error_to_js(&Error::new(
+                return Promise::reject(&error_to_js(&Error::new(
                     ErrorCode::InvalidArgument,
                     "next() was called before the previous next() settled; await each step",
                 )))
@@ -88,7 +89,7 @@ impl PageIterator {
             }
             Walk::Refused(e) => {
                 *walk.borrow_mut() = Walk::Done;
-                return super::client::rejected(e);
+                return rejected(e);
             }
         };
         promise(async move {
@@ -128,12 +129,4 @@ impl PageIterator {
             walk: Rc::clone(&self.walk),
         }
     }
-}
-
-/// Starts a walk of `client` (shared by `pages()` and `paginate()`).
-pub fn walk(
-    client: Result<WebClient, Error>,
-    make: impl FnOnce(WebClient) -> Result<WebPages, Error>,
-) -> PageIterator {
-    PageIterator::new(client.and_then(make))
 }
