@@ -2,7 +2,7 @@
 //! redactor promises: form, percent as a component, by `encodeURI` and in a WHATWG query,
 //! both hex cases, JSON) remains, unless it is part of the "[redacted]" marker itself; with
 //! no credential, no `Bearer <token>` or JWT-shaped word survives; quoting gives one short
-//! line.
+//! line. The input may ask for any shape of a credential to be spliced into the text.
 #![no_main]
 
 use ankorstore_client::parts::{Redactor, REDACTED};
@@ -42,13 +42,39 @@ fn assert_clean(out: &str, credentials: &[String]) {
     }
 }
 
+/// Marks a shape to splice into the text: `SHAPE` then a byte that picks a credential
+/// (`b % 3`) and one of its shapes (`b / 3 % 8`). 0xFE never occurs in UTF-8.
+const SHAPE: u8 = 0xFE;
+
+/// The text of the input, with the credential shapes it asks for spliced in (so that every
+/// encoding is exercised, not only those the fuzzer happens to build).
+fn text_with_shapes(raw: &[u8], credentials: &[String]) -> String {
+    let mut text = String::new();
+    let mut pieces = raw.split(|&b| b == SHAPE);
+    text.push_str(&String::from_utf8_lossy(pieces.next().unwrap_or_default()));
+    for piece in pieces {
+        let Some((&pick, rest)) = piece.split_first() else {
+            continue;
+        };
+        if let Some(c) = credentials.get(usize::from(pick) % 3) {
+            if !c.is_empty() {
+                text.push_str(&shapes(c)[usize::from(pick) / 3 % 8]);
+            }
+        }
+        text.push_str(&String::from_utf8_lossy(rest));
+    }
+    text
+}
+
 fuzz_target!(|data: &[u8]| {
     // Fields: text, then up to three credentials.
-    let mut fields = data
-        .split(|&b| b == SEP)
-        .map(|f| String::from_utf8_lossy(f).into_owned());
-    let text = fields.next().unwrap_or_default();
-    let credentials: Vec<String> = fields.take(3).collect();
+    let mut fields = data.split(|&b| b == SEP);
+    let raw_text = fields.next().unwrap_or_default();
+    let credentials: Vec<String> = fields
+        .take(3)
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    let text = text_with_shapes(raw_text, &credentials);
 
     let mut redactor = Redactor::new();
     for c in &credentials {

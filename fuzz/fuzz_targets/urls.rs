@@ -1,6 +1,6 @@
 //! Base URLs and request targets (`parts::BaseUrl::parse`, `BaseUrl::resolve`,
 //! `parts::prepare_request`): a base URL is https (or http on loopback only), normalised,
-//! and keeps the whole authority it was given; a resolved target never leaves the base
+//! holds no user credentials and keeps the whole authority it was given; a resolved target never leaves the base
 //! origin; a prepared request carries only safe headers and never an Authorization header
 //! from the caller.
 #![no_main]
@@ -52,6 +52,7 @@ fn check_base(input: &str) -> Option<BaseUrl> {
     // Nothing of the input's authority was dropped: the host is the one written (as the
     // WHATWG parser normalises it), then at most the port written.
     let written = written_authority(input).expect("an accepted URL has an authority");
+    assert!(!written.credentials, "{input:?} holds user credentials");
     let same_host = match expected_host(&written.host) {
         Some(expected) => expected == host,
         None if written.host.starts_with('[') => same_ipv6(&written.host, host)

@@ -551,10 +551,12 @@ pub fn json_escape(text: &str) -> String {
 // WHATWG hosts (an oracle of the parts the URL target checks).
 // ---------------------------------------------------------------------------------------
 
-/// What the authority of an absolute http(s) URL says, as written: its host text and port
-/// text (userinfo and the slashes after the scheme left out).
+/// What the authority of an absolute http(s) URL says, as written: whether it holds a user
+/// name or password, its host text and port text.
 #[derive(Debug, PartialEq)]
 pub struct WrittenAuthority {
+    /// A user name or a password is present (`https://@h` and `https://:@h` have neither).
+    pub credentials: bool,
     /// The host as written (brackets included for IPv6).
     pub host: String,
     /// The text after the host: empty, or `:` and the port as written.
@@ -570,13 +572,15 @@ pub fn written_authority(input: &str) -> Option<WrittenAuthority> {
     let rest = rest.trim_start_matches(['/', '\\']);
     let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
     let authority = &rest[..end];
-    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (userinfo, hostport) = authority.rsplit_once('@').unwrap_or(("", authority));
+    let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
     let split = if hostport.starts_with('[') {
         hostport.find(']').map_or(hostport.len(), |i| i + 1)
     } else {
         hostport.find(':').unwrap_or(hostport.len())
     };
     Some(WrittenAuthority {
+        credentials: !user.is_empty() || !password.is_empty(),
         host: hostport[..split].to_string(),
         port: hostport[split..].to_string(),
     })
@@ -884,6 +888,10 @@ mod tests {
     #[test]
     fn reads_written_authorities() {
         let a = |s: &str| written_authority(s).map(|w| (w.host, w.port));
+        let credentials = |s: &str| written_authority(s).unwrap().credentials;
+        assert!(credentials("https://u@h") && credentials("https://:p@h"));
+        assert!(credentials("https://a@b@h") && credentials("https://::@h"));
+        assert!(!credentials("https://@h") && !credentials("https://:@h/x@y"));
         let pair = |h: &str, p: &str| Some((h.to_string(), p.to_string()));
         assert_eq!(a("https://www.x.com/api"), pair("www.x.com", ""));
         assert_eq!(a(" https:x.com:8443"), pair("x.com", ":8443"));
