@@ -289,7 +289,7 @@ impl Decoder<'_> {
 ///
 /// serde_json's `Value` alone would read a struct from an array, positionally
 /// (`["tok","Bearer",3600]` as a token response): the crate's native `Payload::decode` does
-/// that, which the shipped client never does (reported to the lead; see fuzz/README.md).
+/// that, which the shipped client never does (fuzz/README.md, "Known findings").
 pub fn decode_as_js<T: DeserializeOwned>(value: &Value) -> Option<T> {
     T::deserialize(JsLike(value)).ok()
 }
