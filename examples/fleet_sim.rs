@@ -1,10 +1,10 @@
 //! Fleet simulation: how many token requests a fleet of N processes or Worker isolates makes
 //! per hour with each token store, beside Ankorstore's limit of 60 an hour.
 //!
-//! Every instance runs the real client core (`ankorstore_client::client::Client`) on a
-//! simulated platform with a virtual clock: timers are kept in a queue and the clock jumps to
-//! the next one whenever every task is waiting, so two simulated hours of a thousand instances
-//! take a second or so. Simulated:
+//! Every instance runs the real client core (`ankorstore_client::Client`) on a simulated
+//! runtime, transport and token store (`Runtime`, `Transport`, `TokenStore`) with a virtual
+//! clock: timers are kept in a queue and the clock jumps to the next one whenever every task
+//! is waiting, so two simulated hours of a thousand instances take a second or so. Simulated:
 //! - the token endpoint: 3,600 s tokens, 60 admitted requests per rolling hour, then `429` with
 //!   `Retry-After` (seconds until the window frees a slot); ~300 ms round trip;
 //! - `GET /api/v1/me`: 200 with a token it issued and that has not expired, else 401; ~150 ms;
@@ -42,13 +42,13 @@ mod sim {
     use std::rc::Rc;
     use std::task::{Context, Poll, Waker};
 
-    use ankorstore_client::client::Client;
-    use ankorstore_client::config::ClientConfig;
-    use ankorstore_client::flight::LocalEvent;
-    use ankorstore_client::json::Json;
-    use ankorstore_client::platform::{Body, HttpRequest, HttpResponse, Platform, TransportError};
+    use ankorstore_client::{
+        Body, Client, ClientConfig, ErrorCode, Given, HttpRequest, HttpResponse, LocalEvent,
+        Runtime, StoreError, TokenStore, Transport, TransportError,
+    };
     use futures::executor::{LocalPool, LocalSpawner};
     use futures::task::LocalSpawnExt;
+    use serde_json::{json, Value};
 
     /// Virtual start: 2026-01-01T00:00:00Z.
     const T0: f64 = 1_767_225_600_000.0;
@@ -199,7 +199,7 @@ mod sim {
         /// Issued tokens and when they expire.
         tokens: RefCell<HashMap<String, f64>>,
         counters: RefCell<Counters>,
-        user: Json,
+        user: Value,
     }
 
     impl World {
@@ -276,48 +276,51 @@ mod sim {
     }
 
     // ---------------------------------------------------------------------------------------
-    // The platform of one instance.
+    // The platform of one instance: its runtime and transport, and its handle on the store.
     // ---------------------------------------------------------------------------------------
+
+    /// Half a store round trip in `world` (the operation is applied in the middle of the
+    /// round trip).
+    async fn store_leg(world: &Rc<World>) {
+        let rtt = world.jitter(world.kind.rtt_ms());
+        sleep(world, rtt / 2.0).await;
+    }
 
     /// One instance's handle on the shared store: its id (a KV location / a lock owner).
     struct SimStore {
+        world: Rc<World>,
         instance: u64,
         /// Lock key → the owner id this handle took it with.
         owners: RefCell<HashMap<String, u64>>,
     }
 
+    /// The runtime and the transport of one instance (one value for both, as the clock and
+    /// the network are the world's).
+    #[derive(Clone)]
     struct SimPlatform {
         world: Rc<World>,
     }
 
-    fn object(members: &[(&str, Json)]) -> Json {
-        Json::Object(
-            members
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
+    fn message(m: &str) -> Value {
+        json!({ "message": m })
     }
 
-    fn text(s: &str) -> Json {
-        Json::String(s.to_string())
-    }
-
-    fn message(m: &str) -> Json {
-        object(&[("message", text(m))])
-    }
-
-    fn response(status: u16, body: Body<Json>, retry_after: Option<String>) -> HttpResponse<Json> {
+    fn response(
+        status: u16,
+        body: Body<Value>,
+        retry_after: Option<String>,
+    ) -> HttpResponse<Value> {
         HttpResponse {
             status,
             retry_after,
+            rate_limit: [None, None, None],
             body,
         }
     }
 
     impl SimPlatform {
         /// The token endpoint, as the request arrives.
-        fn token_endpoint(&self) -> HttpResponse<Json> {
+        fn token_endpoint(&self) -> HttpResponse<Value> {
             let world = &self.world;
             let now = world.now();
             let hour = world.hour();
@@ -341,16 +344,16 @@ mod sim {
                 .tokens
                 .borrow_mut()
                 .insert(token.clone(), now + TOKEN_LIFETIME_S * 1000.0);
-            let body = Json::Object(vec![
-                ("token_type".into(), Json::String("Bearer".into())),
-                ("expires_in".into(), Json::Number(TOKEN_LIFETIME_S)),
-                ("access_token".into(), Json::String(token)),
-            ]);
+            let body = json!({
+                "token_type": "Bearer",
+                "expires_in": TOKEN_LIFETIME_S,
+                "access_token": token,
+            });
             response(200, Body::Json(body), None)
         }
 
         /// `GET /api/v1/me`, as the request arrives.
-        fn me_endpoint(&self, request: &HttpRequest) -> HttpResponse<Json> {
+        fn me_endpoint(&self, request: &HttpRequest) -> HttpResponse<Value> {
             let bearer = request
                 .headers
                 .iter()
@@ -369,19 +372,30 @@ mod sim {
                 response(401, Body::Json(message("Unauthenticated.")), None)
             }
         }
-
-        /// Half a store round trip (the operation is applied in the middle of the round trip).
-        async fn store_leg(&self) {
-            let rtt = self.world.jitter(self.world.kind.rtt_ms());
-            sleep(&self.world, rtt / 2.0).await;
-        }
     }
 
-    impl Platform for SimPlatform {
+    impl Runtime for SimPlatform {
         type Signal = ();
-        type Value = Json;
-        type Store = SimStore;
         type Event = LocalEvent;
+
+        fn now_ms(&self) -> f64 {
+            self.world.now()
+        }
+
+        fn random(&self) -> f64 {
+            self.world.unit()
+        }
+
+        async fn sleep(&self, ms: f64) {
+            sleep(&self.world, ms).await;
+        }
+
+        fn spawn(&self, task: impl Future<Output = ()> + 'static) {
+            self.world
+                .spawner
+                .spawn_local(task)
+                .expect("the pool is alive");
+        }
 
         fn new_event(&self) -> LocalEvent {
             LocalEvent::new()
@@ -395,20 +409,23 @@ mod sim {
             event.wait().await;
         }
 
-        fn now_ms(&self) -> f64 {
-            self.world.now()
+        fn is_aborted(&self, _signal: &()) -> bool {
+            false
         }
 
-        fn random(&self) -> f64 {
-            self.world.unit()
+        async fn aborted(&self, _signal: &()) {
+            std::future::pending::<()>().await;
         }
+    }
+
+    impl Transport for SimPlatform {
+        type Payload = Value;
 
         async fn send(
             &self,
             request: &HttpRequest,
             _timeout_ms: f64,
-            _signal: Option<&()>,
-        ) -> Result<HttpResponse<Json>, TransportError> {
+        ) -> Result<HttpResponse<Value>, TransportError> {
             let is_token = request.url.ends_with("/oauth/token");
             let rtt = self
                 .world
@@ -422,36 +439,11 @@ mod sim {
             sleep(&self.world, rtt / 2.0).await;
             Ok(answer)
         }
+    }
 
-        async fn sleep(&self, ms: f64) {
-            sleep(&self.world, ms).await;
-        }
-
-        async fn aborted(&self, _signal: &()) {
-            std::future::pending::<()>().await;
-        }
-
-        fn is_aborted(&self, _signal: &()) -> bool {
-            false
-        }
-
-        fn spawn(&self, task: impl Future<Output = ()> + 'static) {
-            self.world
-                .spawner
-                .spawn_local(task)
-                .expect("the pool is alive");
-        }
-
-        fn to_json(&self, value: &Json) -> Json {
-            value.clone()
-        }
-
-        fn member(&self, value: &Json, key: &str) -> Option<Json> {
-            value.get(key).cloned()
-        }
-
-        async fn store_get(&self, store: &SimStore, key: &str) -> Result<Option<String>, ()> {
-            self.store_leg().await;
+    impl TokenStore for SimStore {
+        async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+            store_leg(&self.world).await;
             let now = self.world.now();
             let value = {
                 let stores = self.world.stores.borrow();
@@ -460,7 +452,7 @@ mod sim {
                         writes
                             .iter()
                             .rev()
-                            .find(|w| w.writer == store.instance || now >= w.at + KV_PROPAGATION_MS)
+                            .find(|w| w.writer == self.instance || now >= w.at + KV_PROPAGATION_MS)
                             .filter(|w| w.expires_at > now)
                             .map(|w| w.value.clone())
                     }),
@@ -471,62 +463,12 @@ mod sim {
                         .map(|(v, _)| v.clone()),
                 }
             };
-            self.store_leg().await;
+            store_leg(&self.world).await;
             Ok(value)
         }
 
-        async fn store_lock(
-            &self,
-            store: &SimStore,
-            key: &str,
-            ttl_ms: f64,
-        ) -> Result<Option<bool>, ()> {
-            if self.world.kind == StoreKind::Kv {
-                return Ok(None); // kvTokenStore has no lock method
-            }
-            self.store_leg().await;
-            let now = self.world.now();
-            let taken = {
-                let mut stores = self.world.stores.borrow_mut();
-                if stores.locks.get(key).is_some_and(|(_, until)| *until > now) {
-                    false
-                } else {
-                    let owner = self.world.next_seq();
-                    stores.locks.insert(key.to_string(), (owner, now + ttl_ms));
-                    store.owners.borrow_mut().insert(key.to_string(), owner);
-                    true
-                }
-            };
-            self.store_leg().await;
-            Ok(Some(taken))
-        }
-
-        async fn store_unlock(&self, store: &SimStore, key: &str) -> Result<(), ()> {
-            if self.world.kind == StoreKind::Kv {
-                return Ok(());
-            }
-            let Some(owner) = store.owners.borrow_mut().remove(key) else {
-                return Ok(());
-            };
-            self.store_leg().await;
-            {
-                let mut stores = self.world.stores.borrow_mut();
-                if stores.locks.get(key).is_some_and(|(o, _)| *o == owner) {
-                    stores.locks.remove(key);
-                }
-            }
-            self.store_leg().await;
-            Ok(())
-        }
-
-        async fn store_set(
-            &self,
-            store: &SimStore,
-            key: &str,
-            value: &str,
-            ttl_seconds: u32,
-        ) -> Result<(), ()> {
-            self.store_leg().await;
+        async fn set(&self, key: &str, value: &str, ttl_seconds: u32) -> Result<(), StoreError> {
+            store_leg(&self.world).await;
             let now = self.world.now();
             {
                 let mut stores = self.world.stores.borrow_mut();
@@ -536,7 +478,7 @@ mod sim {
                         let ttl = f64::from(ttl_seconds.max(60));
                         stores.kv.entry(key.to_string()).or_default().push(KvWrite {
                             at: now,
-                            writer: store.instance,
+                            writer: self.instance,
                             value: value.to_string(),
                             expires_at: now + ttl * 1000.0,
                         });
@@ -549,7 +491,46 @@ mod sim {
                     }
                 }
             }
-            self.store_leg().await;
+            store_leg(&self.world).await;
+            Ok(())
+        }
+
+        async fn lock(&self, key: &str, ttl_ms: f64) -> Result<Option<bool>, StoreError> {
+            if self.world.kind == StoreKind::Kv {
+                return Ok(None); // kvTokenStore has no lock method
+            }
+            store_leg(&self.world).await;
+            let now = self.world.now();
+            let taken = {
+                let mut stores = self.world.stores.borrow_mut();
+                if stores.locks.get(key).is_some_and(|(_, until)| *until > now) {
+                    false
+                } else {
+                    let owner = self.world.next_seq();
+                    stores.locks.insert(key.to_string(), (owner, now + ttl_ms));
+                    self.owners.borrow_mut().insert(key.to_string(), owner);
+                    true
+                }
+            };
+            store_leg(&self.world).await;
+            Ok(Some(taken))
+        }
+
+        async fn unlock(&self, key: &str) -> Result<(), StoreError> {
+            if self.world.kind == StoreKind::Kv {
+                return Ok(());
+            }
+            let Some(owner) = self.owners.borrow_mut().remove(key) else {
+                return Ok(());
+            };
+            store_leg(&self.world).await;
+            {
+                let mut stores = self.world.stores.borrow_mut();
+                if stores.locks.get(key).is_some_and(|(o, _)| *o == owner) {
+                    stores.locks.remove(key);
+                }
+            }
+            store_leg(&self.world).await;
             Ok(())
         }
     }
@@ -595,24 +576,24 @@ mod sim {
 
     fn config() -> ClientConfig {
         // Default refresh margin (60 s) and retries, the production base URL.
-        let options = object(&[
-            ("clientId", text("fleet-client")),
-            ("clientSecret", text("fleet-secret")),
-        ]);
-        ClientConfig::from_options(&options).expect("valid options")
+        let options = json!({"clientId": "fleet-client", "clientSecret": "fleet-secret"});
+        Given::read(&options, "options", false, ErrorCode::InvalidConfig)
+            .and_then(|given| ClientConfig::from_options(&given))
+            .expect("valid options")
     }
 
-    fn user_document() -> Json {
-        let data = object(&[
-            ("type", text("user")),
-            ("id", Json::Number(1234.0)),
-            ("email", text("retailer@example.com")),
-            ("first_name", text("Ada")),
-            ("last_name", text("Lovelace")),
-            ("created_at", text("2024-01-01T00:00:00Z")),
-            ("updated_at", text("2024-01-02T00:00:00Z")),
-        ]);
-        object(&[("data", data)])
+    fn user_document() -> Value {
+        json!({
+            "data": {
+                "type": "user",
+                "id": 1234,
+                "email": "retailer@example.com",
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+                "created_at": "2024-01-01T00:00:00Z",
+                "updated_at": "2024-01-02T00:00:00Z",
+            }
+        })
     }
 
     /// The life of one slot of the fleet: boot, call, be replaced by a cold instance, call…
@@ -631,10 +612,11 @@ mod sim {
                 world: Rc::clone(&world),
             };
             let store = (world.kind != StoreKind::None).then(|| SimStore {
+                world: Rc::clone(&world),
                 instance,
                 owners: RefCell::default(),
             });
-            let client = Client::new(platform, config.clone(), store);
+            let client = Client::new(platform.clone(), platform, config.clone(), store);
             let dies_at = match fleet.lifetime_mean_s {
                 Some(mean) => world.now() + load.exp(mean) * 1000.0,
                 None => f64::INFINITY,

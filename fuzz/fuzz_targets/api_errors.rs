@@ -1,19 +1,26 @@
-//! JSON:API and OAuth error documents (`error::api_error`, `token_error`,
-//! `json_api_errors`): any status and body map to the documented code, `errors` keep the
-//! error objects as sent, the token endpoint's free text never surfaces, and redaction
-//! reaches every string of the error.
+//! JSON:API and OAuth error documents (`parts::ErrorDocument`, `parts::api_error`,
+//! `parts::token_error`), the body read as the client reads it (as the shipped client reads a
+//! JavaScript value: `fuzz_support::decode_as_js`): any status and body map to
+//! the documented code, `errors` keep the error objects as sent, the client's words never
+//! hold server text, the token endpoint's free text never surfaces, and redaction reaches
+//! every string that came from the server.
 #![no_main]
 
-use ankorstore_client::error::{api_error, json_api_errors, token_error, CallName, ErrorCode};
-use ankorstore_client::json::Json;
-use ankorstore_client::redact::{Redactor, REDACTED};
-use fuzz_support::{error_strings, fields, json_from_bytes, SEP};
+use ankorstore_client::parts::{
+    api_error, token_error, Bounded, CallName, ErrorDocument, Redactor, MAX_DEPTH, REDACTED,
+};
+use ankorstore_client::ErrorCode;
+use fuzz_support::{bounded, decode_as_js, fields, json_from_bytes, server_strings, SEP};
 use libfuzzer_sys::fuzz_target;
+use serde_json::{json, Value};
 
 const CALL: CallName<'static> = CallName {
     method: "GET",
     path: "/api/v1/orders",
 };
+
+/// Most error objects an error keeps (api.md).
+const MAX_ERRORS: usize = 100;
 
 fn expected_api_code(status: u16) -> ErrorCode {
     match status {
@@ -35,6 +42,13 @@ fn expected_token_code(status: u16) -> ErrorCode {
     }
 }
 
+/// A string member of an object that holds more than whitespace.
+fn words<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+}
+
 fuzz_target!(|data: &[u8]| {
     if data.len() < 3 {
         return;
@@ -42,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
     let status = u16::from_le_bytes([data[0], data[1]]) % 600;
     let retry_after = match data[2] {
         0 => None,
-        n => Some(f64::from(n) - 1.0),
+        n => Some(u64::from(n) - 1),
     };
     // The rest: body, then a credential to redact.
     let rest = &data[3..];
@@ -51,58 +65,99 @@ fuzz_target!(|data: &[u8]| {
         None => (rest, String::new()),
     };
     let body = json_from_bytes(body_bytes);
+    // What the client reads of an error body (src/api/read.rs, src/auth/endpoint.rs).
+    let document = decode_as_js::<ErrorDocument>(&body);
 
-    // json_api_errors: at most 100 of the document's error objects, each exactly as sent.
-    let errors = json_api_errors(Some(&body));
-    if let Some(list) = &errors {
-        assert!(list.len() <= 100);
-        let Some(Json::Array(sent)) = body.get("errors") else {
-            panic!("errors without an errors array")
-        };
-        let objects: Vec<&Json> = sent.iter().filter(|e| e.is_object()).take(100).collect();
-        // Compared as text: a NaN number is not equal to itself.
-        assert_eq!(
-            format!("{:?}", list.iter().collect::<Vec<_>>()),
-            format!("{objects:?}")
-        );
-    }
+    // The oracle reads the body as a JSON object; anything else says nothing.
+    let object = body.is_object().then_some(&body);
+    let sent_errors = object
+        .and_then(|b| b.get("errors"))
+        .and_then(Value::as_array);
+    let expected_errors: Option<Vec<Bounded>> = sent_errors.map(|list| {
+        list.iter()
+            .filter(|e| e.is_object())
+            .take(MAX_ERRORS)
+            .map(|e| bounded(e, MAX_DEPTH))
+            .collect()
+    });
+    let expected_detail = sent_errors
+        .and_then(|list| {
+            list.iter()
+                .filter(|e| e.is_object())
+                .take(MAX_ERRORS)
+                .find_map(|e| words(e, "detail").or_else(|| words(e, "title")))
+        })
+        .or_else(|| object.and_then(|b| words(b, "message")))
+        .map(str::to_string);
+    let expected_oauth = object
+        .and_then(|b| b.get("error"))
+        .and_then(Value::as_str)
+        .filter(|c| {
+            !c.is_empty()
+                && c.len() <= 64
+                && c.bytes()
+                    .all(|b| (0x20..=0x7e).contains(&b) && b != b'"' && b != b'\\')
+        })
+        .map(str::to_string);
 
-    // api_error: code by status, errors as extracted, no control characters in the message.
-    let e = api_error(CALL, status, Some(&body), retry_after);
+    // api_error: code by status, errors as sent, the server's words as the detail only.
+    let e = api_error(CALL, status, document.as_ref(), retry_after);
     assert_eq!(e.code, expected_api_code(status), "status {status}");
     assert_eq!(e.status, Some(status));
-    // Compared as text: a NaN inside `source`/`meta` is never equal to itself.
-    assert_eq!(format!("{:?}", e.errors), format!("{errors:?}"));
+    assert_eq!(e.errors, expected_errors, "{body}");
+    assert_eq!(e.detail, expected_detail, "{body}");
+    assert_eq!(e.oauth_error, None);
+    // The client's own words depend on the status and the wait only, never on the body.
+    assert_eq!(
+        e.message,
+        api_error(CALL, status, None, retry_after).message
+    );
     assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
     if status == 429 {
-        assert_eq!(e.retry_after, Some(retry_after.unwrap_or(1.0)));
+        assert_eq!(e.retry_after, Some(retry_after.unwrap_or(1)));
     } else {
         assert_eq!(e.retry_after, None);
     }
 
     // token_error: the same answer as for a body holding only its `error` member, so no
     // other text of the token endpoint (descriptions, hints, echoed secrets) surfaces.
-    let t = token_error(status, Some(&body), retry_after);
+    let t = token_error(status, document.as_ref(), retry_after);
     assert_eq!(t.code, expected_token_code(status), "status {status}");
-    let only_code = match body.get("error") {
-        Some(v) => Json::Object(vec![("error".into(), v.clone())]),
-        None => Json::Object(vec![]),
+    let only_code = match object.and_then(|b| b.get("error")) {
+        Some(v) => json!({ "error": v }),
+        None => json!({}),
     };
-    assert_eq!(t, token_error(status, Some(&only_code), retry_after));
+    let only_code = decode_as_js::<ErrorDocument>(&only_code);
+    assert_eq!(t, token_error(status, only_code.as_ref(), retry_after));
     assert_eq!(t.errors, None);
-    if let Some(c) = &t.oauth_error {
-        assert!(!c.is_empty() && c.len() <= 64);
-        assert!(c
-            .bytes()
-            .all(|b| (0x20..=0x7e).contains(&b) && b != b'"' && b != b'\\'));
+    assert_eq!(t.oauth_error, expected_oauth, "{body}");
+    assert_eq!(t.message, token_error(status, None, retry_after).message);
+    if status == 429 {
+        assert_eq!(t.retry_after, Some(retry_after.unwrap_or(1)));
+    } else {
+        assert_eq!(t.retry_after, None);
     }
+    // Its only server text is the OAuth code.
+    assert!(
+        t.detail.is_none() || t.detail == t.oauth_error,
+        "{:?}",
+        t.detail
+    );
 
-    // Redaction reaches every string of both errors.
+    // Redaction reaches every string that came from the server, and leaves the client's
+    // words alone.
     if !secret.is_empty() && !REDACTED.contains(secret.as_str()) {
         let redactor = Redactor::new().with(&secret);
         for err in [e, t] {
-            for s in error_strings(&err.redacted(&redactor)) {
+            let redacted = err.clone().redacted(&redactor);
+            assert_eq!(redacted.message, err.message);
+            assert_eq!(redacted.code, err.code);
+            for s in server_strings(&redacted) {
                 assert!(!s.contains(secret.as_str()), "secret left in {s:?}");
+            }
+            if let Some(d) = &redacted.detail {
+                assert!(!d.chars().any(char::is_control), "{d:?}");
+                assert!(d.chars().count() <= 401, "{d:?}");
             }
         }
     }

@@ -1,11 +1,11 @@
-//! The token request's form encoder (`form::encode_pairs`, `token_request_body`): output in
-//! the safe alphabet, and an independent strict decoder gives back exactly the pairs.
+//! The token request's form encoder (`parts::encode_form`, `parts::token_request_body`):
+//! output in the safe alphabet, and an independent strict decoder gives back exactly the
+//! pairs.
 #![no_main]
 
-use ankorstore_client::config::Credentials;
-use ankorstore_client::form::{encode_pairs, token_request_body};
-use ankorstore_client::secret::Secret;
-use fuzz_support::{form_decode, SEP};
+use ankorstore_client::parts::{encode_form, token_request_body};
+use ankorstore_client::{Credentials, Secret};
+use fuzz_support::{form_decode, form_encode, SEP};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         .chunks(2)
         .map(|c| (c[0].as_str(), c.get(1).map_or("", String::as_str)))
         .collect();
-    let body = encode_pairs(pairs.iter().copied());
+    let body = encode_form(pairs.iter().copied());
     assert!(
         body.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"*-._+%=&".contains(&b)),
@@ -30,6 +30,12 @@ fuzz_target!(|data: &[u8]| {
         .map(|(n, v)| (n.as_bytes().to_vec(), v.as_bytes().to_vec()))
         .collect();
     assert_eq!(decoded, expected);
+    // And it is the HTML form encoding exactly (the one every server decodes).
+    let oracle: Vec<String> = pairs
+        .iter()
+        .map(|(n, v)| format!("{}={}", form_encode(n), form_encode(v)))
+        .collect();
+    assert_eq!(body, oracle.join("&"));
 
     let credentials = Credentials {
         client_id: pairs.first().map_or("", |p| p.0).to_string(),

@@ -1,70 +1,98 @@
-//! `redact::Redactor::apply`: whatever the text, no added credential (nor any encoding of it
-//! the redactor knows) remains, unless it is part of the "[redacted]" marker itself; and
-//! with no credential, no `Bearer <token>` or JWT-shaped word survives.
+//! `parts::Redactor`: whatever the text, no added credential (nor any encoding of it the
+//! redactor promises: form, percent as a component, by `encodeURI` and in a WHATWG query,
+//! both hex cases, JSON) remains, unless it is part of the "[redacted]" marker itself; with
+//! no credential, no `Bearer <token>` or JWT-shaped word survives; quoting gives one short
+//! line. The input may ask for any shape of a credential to be spliced into the text.
 #![no_main]
 
-use ankorstore_client::form::encode_component;
-use ankorstore_client::redact::{Redactor, REDACTED};
-use ankorstore_client::url::encode_query_component;
-use fuzz_support::SEP;
+use ankorstore_client::parts::{Redactor, REDACTED};
+use fuzz_support::{
+    component_encode, encode_uri, form_encode, json_escape, lower_hex, whatwg_query_encode, SEP,
+};
 use libfuzzer_sys::fuzz_target;
 
-/// The encodings a credential may travel in (form, percent with both hex cases, JSON).
+/// The shapes a credential may travel in, built by the oracle's own encoders.
 fn shapes(credential: &str) -> Vec<String> {
-    let mut form = String::new();
-    encode_component(credential, &mut form);
-    let mut query = String::new();
-    encode_query_component(credential, &mut query);
-    let lower = {
-        let mut out = String::new();
-        let mut hex = 0;
-        for c in query.chars() {
-            if c == '%' {
-                hex = 2;
-                out.push(c);
-            } else if hex > 0 {
-                hex -= 1;
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    };
-    let json = credential.replace('\\', "\\\\").replace('"', "\\\"");
-    vec![credential.to_string(), form, query, lower, json]
+    let component = component_encode(credential);
+    let uri = encode_uri(credential);
+    vec![
+        credential.to_string(),
+        form_encode(credential),
+        lower_hex(&component),
+        component,
+        lower_hex(&uri),
+        uri,
+        whatwg_query_encode(credential),
+        json_escape(credential),
+    ]
 }
 
 fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b)
 }
 
+fn assert_clean(out: &str, credentials: &[String]) {
+    for c in credentials.iter().filter(|c| !c.is_empty()) {
+        for shape in shapes(c) {
+            assert!(
+                !out.contains(shape.as_str()) || REDACTED.contains(shape.as_str()),
+                "{shape:?} (of {c:?}) left in {out:?}"
+            );
+        }
+    }
+}
+
+/// Marks a shape to splice into the text: `SHAPE` then a byte that picks a credential
+/// (`b % 3`) and one of its shapes (`b / 3 % 8`). 0xFE never occurs in UTF-8.
+const SHAPE: u8 = 0xFE;
+
+/// The text of the input, with the credential shapes it asks for spliced in (so that every
+/// encoding is exercised, not only those the fuzzer happens to build).
+fn text_with_shapes(raw: &[u8], credentials: &[String]) -> String {
+    let mut text = String::new();
+    let mut pieces = raw.split(|&b| b == SHAPE);
+    text.push_str(&String::from_utf8_lossy(pieces.next().unwrap_or_default()));
+    for piece in pieces {
+        let Some((&pick, rest)) = piece.split_first() else {
+            continue;
+        };
+        if let Some(c) = credentials.get(usize::from(pick) % 3) {
+            if !c.is_empty() {
+                text.push_str(&shapes(c)[usize::from(pick) / 3 % 8]);
+            }
+        }
+        text.push_str(&String::from_utf8_lossy(rest));
+    }
+    text
+}
+
 fuzz_target!(|data: &[u8]| {
     // Fields: text, then up to three credentials.
-    let mut fields = data
-        .split(|&b| b == SEP)
-        .map(|f| String::from_utf8_lossy(f).into_owned());
-    let text = fields.next().unwrap_or_default();
-    let credentials: Vec<String> = fields.take(3).collect();
+    let mut fields = data.split(|&b| b == SEP);
+    let raw_text = fields.next().unwrap_or_default();
+    let credentials: Vec<String> = fields
+        .take(3)
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    let text = text_with_shapes(raw_text, &credentials);
 
     let mut redactor = Redactor::new();
     for c in &credentials {
         redactor.add(c);
     }
     let out = redactor.apply(&text);
-    for c in credentials.iter().filter(|c| !c.is_empty()) {
-        let control = c.chars().any(|ch| (ch as u32) < 0x20);
-        for shape in shapes(c) {
-            // The JSON shape of a credential with control characters is \u00XX, which this
-            // oracle does not build; its raw and percent shapes are still checked.
-            if control && shape.contains('\\') {
-                continue;
-            }
-            assert!(
-                !out.contains(shape.as_str()) || REDACTED.contains(shape.as_str()),
-                "{shape:?} left in {out:?}"
-            );
-        }
+    assert_clean(&out, &credentials);
+    // `with` is `add` on a copy.
+    let copy = credentials.iter().fold(Redactor::new(), |r, c| r.with(c));
+    assert_eq!(copy.apply(&text), out);
+
+    // Quoting caller input: redacted, on one line, at most `max` characters and "…".
+    for max in [0, 12, 40] {
+        let quoted = redactor.quote(&text, max);
+        // (The "…" of a cut is the client's: with what precedes it, it is no credential.)
+        assert_clean(quoted.strip_suffix('…').unwrap_or(&quoted), &credentials);
+        assert!(!quoted.chars().any(char::is_control), "{quoted:?}");
+        assert!(quoted.chars().count() <= max + 1, "{quoted:?}");
     }
 
     // Shapes alone: no bearer token or JWT at the start of a word survives.

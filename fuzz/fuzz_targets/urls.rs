@@ -1,33 +1,23 @@
-//! Base URLs and request targets (`url::BaseUrl::parse`, `BaseUrl::resolve`,
-//! `api_call::prepare_request`): a base URL is https (or http on loopback only) and
-//! normalised; a resolved target never leaves the base origin; a prepared request carries
-//! only safe headers and never an Authorization header from the caller.
+//! Base URLs and request targets (`parts::BaseUrl::parse`, `BaseUrl::resolve`,
+//! `parts::prepare_request`): a base URL is https (or http on loopback only), normalised,
+//! holds no user credentials and keeps the whole authority it was given; a resolved target never leaves the base
+//! origin; a prepared request carries only safe headers and never an Authorization header
+//! from the caller.
 #![no_main]
 
-use ankorstore_client::api_call::{prepare_request, ApiRequest};
-use ankorstore_client::error::ErrorCode;
-use ankorstore_client::url::{is_loopback, BaseUrl};
-use fuzz_support::fields;
+use ankorstore_client::parts::{prepare_request, BaseUrl, Redactor};
+use ankorstore_client::{ApiRequest, ErrorCode};
+use fuzz_support::{expected_host, fields, is_loopback_host, same_ipv6, written_authority};
 use libfuzzer_sys::fuzz_target;
 
 /// Checks what a fetch implementation would see in `url`: it starts with the origin and a
-/// slash (so the authority is exactly the origin's) and holds no character that a URL
-/// parser would strip or stop at. What the client appends (path, query) is fully encoded;
-/// the base URL's own path is kept as the user wrote it (spaces or non-ASCII there are
-/// encoded by fetch's URL parser, which cannot move the origin).
+/// slash (so the authority is exactly the origin's), is fully encoded (visible ASCII only:
+/// the WHATWG serialisation) and holds no fragment or backslash.
 fn assert_on_origin(url: &str, base: &BaseUrl) {
     let prefix = format!("{}/", base.origin());
     assert!(url.starts_with(&prefix), "{url:?} left {prefix:?}");
-    assert!(!url.chars().any(char::is_control), "{url:?}");
+    assert!(url.bytes().all(|b| b.is_ascii_graphic()), "{url:?}");
     assert!(!url.contains(['\\', '#']), "{url:?}");
-    let base_string = base.as_string();
-    let added = url
-        .strip_prefix(base_string.as_str())
-        .unwrap_or(&url[base.origin().len()..]);
-    assert!(
-        added.bytes().all(|b| b.is_ascii_graphic()),
-        "{added:?} (of {url:?}) holds a space or a non-ASCII byte"
-    );
     // The same origin, read back by the crate's own parser.
     let without_query = url.split('?').next().unwrap();
     let again = BaseUrl::parse(without_query).expect("a resolved URL parses as a base URL");
@@ -45,33 +35,56 @@ fn check_base(input: &str) -> Option<BaseUrl> {
     assert!(s.starts_with(base.origin()));
     assert!(!s.ends_with('/'), "{s:?}");
     assert!(!s.contains(['?', '#', '\\']), "{s:?}");
-    assert!(!s.chars().any(char::is_control), "{s:?}");
+    assert!(s.bytes().all(|b| b.is_ascii_graphic()), "{s:?}");
     let origin = base.origin();
     let (scheme, authority) = origin.split_once("://").unwrap();
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => &authority[..v6.find(']').unwrap() + 2],
-        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => authority.split_at(v6.find(']').unwrap() + 2),
+        None => authority.split_at(authority.find(':').unwrap_or(authority.len())),
     };
     assert_eq!(host, host.to_ascii_lowercase());
-    // Nothing of the input's authority was dropped: it is the host, then at most a port.
-    let written = input.split_once("://").unwrap().1;
-    let written =
-        written[..written.find(['/', '?', '#']).unwrap_or(written.len())].to_ascii_lowercase();
-    let port = written
-        .strip_prefix(host)
-        .unwrap_or_else(|| panic!("{input:?} read as host {host:?}"));
-    assert!(
-        port.is_empty()
-            || port
-                .strip_prefix(':')
-                .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())),
-        "{input:?} read as {origin:?}: {port:?} was dropped"
-    );
     match scheme {
         "https" => {}
-        "http" => assert!(is_loopback(host), "plain http to {host:?}"),
+        "http" => assert!(is_loopback_host(host), "plain http to {host:?}"),
         other => panic!("scheme {other:?}"),
     }
+
+    // Nothing of the input's authority was dropped: the host is the one written (as the
+    // WHATWG parser normalises it), then at most the port written.
+    let written = written_authority(input).expect("an accepted URL has an authority");
+    assert!(!written.credentials, "{input:?} holds user credentials");
+    let same_host = match expected_host(&written.host) {
+        Some(expected) => expected == host,
+        None if written.host.starts_with('[') => same_ipv6(&written.host, host)
+            .unwrap_or_else(|| panic!("{input:?}: IPv6 host {:?} read as {host:?}", written.host)),
+        // A non-ASCII name (IDNA): only its shape is checked.
+        None => !host.is_empty() && host.is_ascii(),
+    };
+    assert!(same_host, "{input:?} read as host {host:?}");
+    let written_port = written.port.strip_prefix(':').map(|p| {
+        assert!(
+            p.bytes().all(|b| b.is_ascii_digit()),
+            "{input:?} read as {origin:?}: {:?} was dropped",
+            written.port
+        );
+        p.trim_start_matches('0')
+    });
+    assert!(
+        written.port.is_empty() || written_port.is_some(),
+        "{input:?} read as {origin:?}: {:?} was dropped",
+        written.port
+    );
+    let default = if scheme == "https" { "443" } else { "80" };
+    let expected_port = match written_port {
+        None | Some("") => "",
+        Some(p) if p == default => "",
+        Some(p) => p,
+    };
+    assert_eq!(
+        port.strip_prefix(':').unwrap_or(""),
+        expected_port,
+        "{input:?} read as {origin:?}"
+    );
     Some(base)
 }
 
@@ -93,7 +106,7 @@ fuzz_target!(|data: &[u8]| {
             headers: vec![(header_name.clone(), header_value.clone())],
             body: (!body.is_empty()).then(|| body.clone()),
         };
-        match prepare_request(base, &call) {
+        match prepare_request(base, &call, &Redactor::new()) {
             Ok(p) => {
                 let r = &p.request;
                 assert_on_origin(&r.url, base);
@@ -105,6 +118,7 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(name, &name.to_ascii_lowercase());
                     assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic()));
                     assert!(!value.contains(['\r', '\n', '\0']), "{value:?}");
+                    assert!(value.chars().all(|c| (c as u32) <= 0xff), "{value:?}");
                 }
                 let auth = p.with_token("T0KEN");
                 assert_eq!(
