@@ -43,8 +43,8 @@ mod sim {
     use std::task::{Context, Poll, Waker};
 
     use ankorstore_client::{
-        Body, Client, ClientConfig, ErrorCode, Given, HttpRequest, HttpResponse, LocalEvent,
-        Runtime, StoreError, TokenStore, Transport, TransportError,
+        Body, Client, ClientConfig, Given, HttpRequest, HttpResponse, LocalEvent, Runtime,
+        StoreError, TokenStore, Transport, TransportError,
     };
     use futures::executor::{LocalPool, LocalSpawner};
     use futures::task::LocalSpawnExt;
@@ -577,9 +577,13 @@ mod sim {
     fn config() -> ClientConfig {
         // Default refresh margin (60 s) and retries, the production base URL.
         let options = json!({"clientId": "fleet-client", "clientSecret": "fleet-secret"});
-        Given::read(&options, "options", false, ErrorCode::InvalidConfig)
-            .and_then(|given| ClientConfig::from_options(&given))
-            .expect("valid options")
+        Given::read(
+            &options,
+            &ankorstore_client::parts::CLIENT_OPTIONS,
+            Default::default(),
+        )
+        .and_then(|given| ClientConfig::from_options(&given))
+        .expect("valid options")
     }
 
     fn user_document() -> Value {

@@ -61,7 +61,68 @@ pub trait Payload: Clone + DeserializeOwned + 'static {
 #[cfg(not(target_arch = "wasm32"))]
 impl Payload for serde_json::Value {
     fn decode<T: DeserializeOwned>(&self) -> Option<T> {
-        T::deserialize(self).ok()
+        T::deserialize(native::JsLike(self)).ok()
+    }
+}
+
+/// Natively, values are read as serde-wasm-bindgen reads JavaScript values, so that native
+/// tests see what the shipped client sees: serde_json alone would read a struct from an array
+/// by position (`["tok","Bearer",3600]` as a token response); serde-wasm-bindgen reads a
+/// struct from an object's members by name, so an array reads as an object without them.
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use serde::de::value::MapDeserializer;
+    use serde::de::{Deserializer, Visitor};
+    use serde::forward_to_deserialize_any;
+    use serde_json::Value;
+
+    pub struct JsLike<'a>(pub &'a Value);
+
+    impl<'de> Deserializer<'de> for JsLike<'de> {
+        type Error = serde_json::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_any(visitor)
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_option(visitor)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            match self.0 {
+                Value::Array(_) => visitor
+                    .visit_map(MapDeserializer::new(
+                        std::iter::empty::<(&'de str, &'de str)>(),
+                    )),
+                other => other.deserialize_struct(name, fields, visitor),
+            }
+        }
+
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use crate::runtime::Payload;
+        use crate::token::TokenResponse;
+        use serde_json::json;
+
+        #[test]
+        fn an_array_is_no_struct() {
+            let token: Option<TokenResponse> = json!(["t", "Bearer", 3600]).decode();
+            assert_eq!(token, Some(TokenResponse::default()));
+            assert!(json!("text").decode::<TokenResponse>().is_none());
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use serde_json::Value;
 fuzz_target!(|data: &[u8]| {
     let body = json_from_bytes(data);
     // As src/api/read.rs: the `data` member kept as sent, then its checked members.
-    let user = decode_as_js::<MeDocument<Value>>(&body).and_then(|doc| doc.data);
+    let user = decode_as_js::<MeDocument<Value>>(&body).map(|doc| doc.data);
     let accepted = user
         .as_ref()
         .is_some_and(|d| check_user(decode_as_js::<UserFields>(d).as_ref()).is_ok());

@@ -6,7 +6,7 @@
 #![no_main]
 
 use ankorstore_client::parts::{
-    BaseUrl, DEFAULT_MAX_RETRIES, DEFAULT_REFRESH_MARGIN_S, DEFAULT_TIMEOUT_MS,
+    BaseUrl, CLIENT_OPTIONS, DEFAULT_MAX_RETRIES, DEFAULT_REFRESH_MARGIN_S, DEFAULT_TIMEOUT_MS,
 };
 use ankorstore_client::{
     ClientConfig, Credentials, Endpoint, ErrorCode, Given, Secret, PRODUCTION_URL, SANDBOX_URL,
@@ -18,6 +18,21 @@ use serde_json::{Map, Value};
 /// The configuration the options should give, read independently: `Err(())` when some
 /// member is invalid. `null` is as good as absent.
 fn oracle(o: &Map<String, Value>) -> Result<ClientConfig, ()> {
+    // api.md's AnkorstoreClientOptions: no other key (options are closed).
+    const KEYS: [&str; 9] = [
+        "clientId",
+        "clientSecret",
+        "scope",
+        "environment",
+        "baseUrl",
+        "timeoutMs",
+        "maxRetries",
+        "refreshMarginSeconds",
+        "tokenStore",
+    ];
+    if o.keys().any(|k| !KEYS.contains(&k.as_str())) {
+        return Err(());
+    }
     let member = |k: &str| o.get(k).filter(|v| !v.is_null());
     let text = |k: &str| -> Result<Option<&str>, ()> {
         match member(k) {
@@ -78,7 +93,7 @@ fn oracle(o: &Map<String, Value>) -> Result<ClientConfig, ()> {
 }
 
 fn read(options: &Value) -> Result<Given<Value>, ankorstore_client::Error> {
-    Given::read(options, "options", false, ErrorCode::InvalidConfig)
+    Given::read(options, &CLIENT_OPTIONS, Default::default())
 }
 
 /// `options` with the secret made unmistakable: `secret` + U+2603 in `clientSecret` and
@@ -105,9 +120,18 @@ fuzz_target!(|data: &[u8]| {
     let given = match read(&options) {
         Ok(given) => given,
         Err(e) => {
-            assert!(!options.is_object(), "{options}");
             assert_eq!(e.code, ErrorCode::InvalidConfig);
-            assert!(e.message.starts_with("options must be an object"), "{e}");
+            match &options {
+                // Options are closed: a key that is no option is refused, naming it.
+                Value::Object(members) => {
+                    assert!(oracle(members).is_err(), "{options}");
+                    assert!(e.message.contains("is not an option of new AnkorstoreClient()"), "{e}");
+                }
+                _ => assert!(
+                    e.message.starts_with("the options of new AnkorstoreClient() must be an object"),
+                    "{e}"
+                ),
+            }
             return;
         }
     };
