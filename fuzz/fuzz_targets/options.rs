@@ -125,10 +125,15 @@ fuzz_target!(|data: &[u8]| {
                 // Options are closed: a key that is no option is refused, naming it.
                 Value::Object(members) => {
                     assert!(oracle(members).is_err(), "{options}");
-                    assert!(e.message.contains("is not an option of new AnkorstoreClient()"), "{e}");
+                    assert!(
+                        e.message
+                            .contains("is not an option of new AnkorstoreClient()"),
+                        "{e}"
+                    );
                 }
                 _ => assert!(
-                    e.message.starts_with("the options of new AnkorstoreClient() must be an object"),
+                    e.message
+                        .starts_with("the options of new AnkorstoreClient() must be an object"),
                     "{e}"
                 ),
             }
