@@ -69,8 +69,7 @@ impl From<JsValue> for Unread {
 /// Whether the whole body can be read with `text()`: its length is announced, within the
 /// limit, and it is not compressed (a compressed body may inflate past its `Content-Length`).
 /// Only where every header is visible: a CORS response may hide `Content-Encoding`.
-fn small_and_plain(response: &Response) -> bool {
-    let headers = response.headers();
+fn small_and_plain(response: &Response, headers: &Headers) -> bool {
     let visible = matches!(
         response.type_(),
         web_sys::ResponseType::Basic | web_sys::ResponseType::Default
@@ -85,8 +84,12 @@ fn small_and_plain(response: &Response) -> bool {
 
 /// The whole body as text, read as a stream with a byte count (at most [`MAX_BODY_BYTES`];
 /// the rest is not read), or with `text()` when it is known to be small.
-async fn read_text(response: &Response, raw: &web_sys::Response) -> Result<JsString, Unread> {
-    if small_and_plain(response) {
+async fn read_text(
+    response: &Response,
+    headers: &Headers,
+    raw: &web_sys::Response,
+) -> Result<JsString, Unread> {
+    if small_and_plain(response, headers) {
         return Ok(JsFuture::from(raw.text()?).await?.dyn_into()?);
     }
     let Some(stream) = response.body() else {
@@ -252,15 +255,16 @@ fn build(request: &HttpRequest) -> Result<Request, JsValue> {
 async fn exchange(
     request: &web_sys::Request,
     signal: &web_sys::AbortSignal,
-) -> Result<(Response, JsString), Unread> {
+) -> Result<(Response, Headers, JsString), Unread> {
     let init = RequestInit::new();
     init.set_signal(Some(signal));
     let raw: web_sys::Response = JsFuture::from(fetch(request, &init)?).await?.dyn_into()?;
     // gloo-net's view for the status, headers and body stream; `text()` of the raw response,
     // since gloo-net's copies the text into Rust.
     let response = Response::from(Clone::clone(&raw));
-    let text = read_text(&response, &raw).await?;
-    Ok((response, text))
+    let headers = response.headers();
+    let text = read_text(&response, &headers, &raw).await?;
+    Ok((response, headers, text))
 }
 
 fn parse_body(text: &JsString) -> Body<JsJson> {
@@ -295,9 +299,8 @@ impl Transport for FetchTransport {
         drop(deadline);
         guard.0 = None;
         match outcome {
-            Ok((response, text)) => {
+            Ok((response, headers, text)) => {
                 let status = response.status();
-                let headers = response.headers();
                 let retry_after = if status == 429 {
                     headers.get("retry-after")
                 } else {
