@@ -130,7 +130,14 @@ export async function openapiTypes({ root = defaultRoot, spec = join(root, SPEC)
   const generated = astToString(await openapiTS(doc, { silent: true, cwd: pathToFileURL(dirname(spec)) }));
   // Two spaces a level instead of the printer's four (a third of the bytes were indentation),
   // plus one level for the namespace.
-  const body = generated.trimEnd().split("\n").map((line) => {
+  // The generator's top-level declarations, documented for editors and the API reference.
+  const documented = generated
+    .replace(/^export interface paths \{/m, "/** Every path template of the description, with its operations. */\nexport interface paths {")
+    .replace(/^export type webhooks = /m, "/** The webhooks the description declares (none). */\nexport type webhooks = ")
+    .replace(/^export interface components \{/m, "/** The description's components: schemas, responses, parameters. */\nexport interface components {")
+    .replace(/^export type \$defs = /m, "/** JSON Schema definitions of the description (none). */\nexport type $defs = ")
+    .replace(/^export interface operations \{/m, "/** Every operation of the description, by operationId. */\nexport interface operations {");
+  const body = documented.trimEnd().split("\n").map((line) => {
     const indent = line.length - line.trimStart().length;
     return line ? " ".repeat(2 + Math.floor(indent / 4) * 2 + (indent % 4)) + line.trimStart() : line;
   }).join("\n");
@@ -261,6 +268,7 @@ export interface JsonApiResourceIdentifier {
   meta?: Record<string, unknown>;
 }
 
+/** A relationship of a resource: the resources it names, with links and meta. */
 export interface JsonApiRelationship {
   data?: JsonApiResourceIdentifier | JsonApiResourceIdentifier[] | null;
   links?: JsonApiLinks;
@@ -270,6 +278,7 @@ export interface JsonApiRelationship {
 /** A link: its URL, or an object with \`href\`. */
 export type JsonApiLink = string | { href: string; meta?: Record<string, unknown> } | null;
 
+/** The links of a document or a resource (\`links\`). */
 export interface JsonApiLinks {
   self?: JsonApiLink;
   related?: JsonApiLink;

@@ -15,10 +15,10 @@ bash scripts/setup.sh
 # The sources pkg/ is built from; pkg/package.json is written last by the build.
 needs_build() {
   local f
-  for f in pkg/package.json pkg/browser.mjs pkg/ankorstore_client.js pkg/ankorstore_client_bg.wasm; do
+  for f in pkg/package.json pkg/browser.mjs pkg/node.mjs pkg/ankorstore_client_bg.wasm; do
     [ -f "$f" ] || return 0
   done
-  [ -n "$(find src js Cargo.toml Cargo.lock scripts/build.mjs -newer pkg/package.json -print -quit 2>/dev/null)" ]
+  [ -n "$(find src js stores openapi/ankorstore.json Cargo.toml Cargo.lock scripts/build.mjs scripts/openapi-types.mjs -newer pkg/package.json -print -quit 2>/dev/null)" ]
 }
 
 if needs_build; then
