@@ -24,7 +24,8 @@ const ENVIRONMENTS = {
   },
 };
 
-const PAGE_SIZE = 5;
+/** Rows per step of the list, and the `page[limit]` asked for: one "More" is one page request. */
+const LIST_STEP = 10;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -44,19 +45,30 @@ const ui = {
   tokenLeft: $("token-left"),
   tokenLifetime: $("token-lifetime"),
   userCard: $("user-card"),
-  ordersCard: $("orders-card"),
-  ordersBody: document.querySelector("#orders tbody"),
-  ordersPage: $("orders-page"),
-  ordersEmpty: $("orders-empty"),
-  ordersFirst: $("orders-first"),
-  ordersNext: $("orders-next"),
+  listCard: $("list-card"),
+  listTitle: $("list-title"),
+  listSummary: $("list-summary"),
+  listCode: $("list-code"),
+  listHead: $("list-head"),
+  listBody: document.querySelector("#list tbody"),
+  listEnd: $("list-end"),
+  listMore: $("list-more"),
+  listStop: $("list-stop"),
+  listRestart: $("list-restart"),
+  kinds: $("kinds"),
 };
 
 let pkg = null; // the package's module, once its wasm is compiled
 let busy = false;
 /** The current client: reused while environment, id and secret stay the same (its token cache lives in it). */
 let session = null; // { key, env, client, expiresAt }
-let orders = { page: 0, next: null };
+/** What the list shows: "orders" or "products" (a key of LISTS). */
+let listKind = "orders";
+/**
+ * The list being read: { session, kind, iterator (of client.paginate()), controller (its
+ * AbortController), shown (rows), steps, loading, finished: null | "end" | "stopped" | "failed" }.
+ */
+let listing = null;
 let countdown = null;
 let environment = null; // set by selectEnvironment()
 /** What was typed per environment, in memory only, so switching back and forth keeps it. */
@@ -68,6 +80,7 @@ const drafts = { mock: { ...DEMO_CREDENTIALS }, sandbox: { clientId: "", clientS
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long" });
 const shortDate = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
+const decimalFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 function formatDuration(ms) {
   if (ms <= 0) return "expired";
@@ -108,8 +121,10 @@ function setStatus(text) {
 function updateButtons() {
   ui.connect.disabled = busy || !pkg;
   ui.forget.disabled = busy || !session || session.expiresAt === null;
-  ui.ordersFirst.disabled = busy || !session || orders.page <= 1;
-  ui.ordersNext.disabled = busy || !session || !orders.next;
+  ui.listMore.disabled = busy || !listing || listing.finished !== null;
+  ui.listStop.disabled = !listing?.loading || listing.controller.signal.aborted;
+  ui.listRestart.disabled = busy || !listing || (listing.steps <= 1 && (listing.finished === null || listing.finished === "end"));
+  for (const radio of ui.kinds.querySelectorAll("input[name=kind]")) radio.disabled = busy;
 }
 
 function setBusy(value) {
@@ -246,49 +261,131 @@ function cell(label, text, className) {
   return td;
 }
 
-function renderOrders(doc) {
-  const rows = Array.isArray(doc?.data) ? doc.data : [];
-  const retailers = new Map((doc?.included ?? []).filter((r) => r?.type === "retailer").map((r) => [r.id, r.attributes]));
-  ui.ordersBody.replaceChildren(...rows.map((order) => {
-    const a = order.attributes ?? {};
-    const retailerId = order.relationships?.retailer?.data?.id;
-    const retailer = a.billingOrganisationName ?? retailers.get(retailerId)?.storeName ?? a.billingName ?? "—";
-    const tr = document.createElement("tr");
-    const status = cell("Status", "");
-    const pill = document.createElement("span");
-    pill.className = "pill";
-    pill.dataset.status = a.status ?? "";
-    pill.textContent = humanStatus(a.status);
-    status.append(pill);
-    tr.append(
-      cell("Reference", String(a.reference ?? order.id), "ref"),
-      status,
-      cell("Retailer", retailer),
-      cell("Amount", formatAmount(a.brandTotalAmountWithVat ?? a.brandTotalAmount, a.brandCurrency), "num"),
-      cell("Submitted", formatDate(a.submittedAt ?? a.createdAt, shortDate)),
-    );
-    return tr;
+function pill(status, text) {
+  const span = document.createElement("span");
+  span.className = "pill";
+  span.dataset.status = status;
+  span.textContent = text;
+  return span;
+}
+
+function orderRow(order) {
+  const a = order?.attributes ?? {};
+  const tr = document.createElement("tr");
+  const status = cell("Status", "");
+  status.append(pill(a.status ?? "", humanStatus(a.status)));
+  tr.append(
+    cell("Reference", String(a.reference ?? order?.id ?? "—"), "ref"),
+    status,
+    cell("Retailer", String(a.billingOrganisationName ?? a.billingName ?? "—")),
+    cell("Amount", formatAmount(a.brandTotalAmountWithVat ?? a.brandTotalAmount, a.brandCurrency), "num"),
+    cell("Submitted", formatDate(a.submittedAt ?? a.createdAt, shortDate)),
+  );
+  return tr;
+}
+
+/** Product prices are integers in the lowest denomination of the brand's currency (not named in the resource). */
+function formatPrice(minor) {
+  return typeof minor === "number" ? decimalFormat.format(minor / 100) : "—";
+}
+
+function productState(a) {
+  if (a.archived) return ["archived", "archived"];
+  if (a.active === false) return ["inactive", "inactive"];
+  if (a.outOfStock) return ["out_of_stock", "out of stock"];
+  return ["active", "active"];
+}
+
+function productRow(product) {
+  const a = product?.attributes ?? {};
+  const tr = document.createElement("tr");
+  const status = cell("Status", "");
+  status.append(pill(...productState(a)));
+  const variants = product?.relationships?.productVariant?.data;
+  tr.append(
+    cell("Name", String(a.name ?? product?.id ?? "—"), "name"),
+    status,
+    cell("Wholesale", formatPrice(a.wholesalePrice), "num"),
+    cell("Retail", formatPrice(a.retailPrice), "num"),
+    cell("Variants", Array.isArray(variants) ? String(variants.length) : "—", "num"),
+    cell("Updated", formatDate(a.updatedAt, shortDate)),
+  );
+  return tr;
+}
+
+const LISTS = {
+  orders: {
+    title: "Orders",
+    path: "/api/v1/orders",
+    one: "order",
+    many: "orders",
+    columns: [["Reference"], ["Status"], ["Retailer"], ["Amount", "num"], ["Submitted"]],
+    row: orderRow,
+  },
+  products: {
+    title: "Products",
+    path: "/api/v1/products",
+    one: "product",
+    many: "products",
+    columns: [["Name"], ["Status"], ["Wholesale", "num"], ["Retail", "num"], ["Variants", "num"], ["Updated"]],
+    row: productRow,
+  },
+};
+
+function count(n, spec) {
+  return `${n} ${n === 1 ? spec.one : spec.many}`;
+}
+
+/** An empty table for `spec`: title, column headers, the call it shows. */
+function renderListHead(spec) {
+  ui.listTitle.textContent = spec.title;
+  ui.listCode.textContent = `client.paginate("${spec.path}", { query: { "page[limit]": ${LIST_STEP} }, signal })`;
+  ui.listHead.replaceChildren(...spec.columns.map(([label, className]) => {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = label;
+    if (className) th.className = className;
+    return th;
   }));
-  ui.ordersEmpty.hidden = rows.length > 0;
-  const first = (orders.page - 1) * PAGE_SIZE + 1;
-  ui.ordersPage.textContent = rows.length
-    ? `Page ${orders.page} · orders ${first}–${first + rows.length - 1}${orders.next ? "" : " (last page)"}`
-    : `Page ${orders.page}`;
-  ui.ordersCard.hidden = false;
+  ui.listBody.replaceChildren();
+  ui.listCard.hidden = false;
+}
+
+/** The summary line and the end note: what is shown, and whether more can be read. */
+function renderListState(l) {
+  const spec = LISTS[l.kind];
+  const shown = count(l.shown, spec);
+  let summary;
+  let end = null;
+  if (l.loading) summary = l.shown ? `${shown} shown · loading more…` : "Loading…";
+  else if (l.finished === "end") {
+    summary = l.shown ? `${shown} · end of the list` : `No ${spec.many}`;
+    end = l.shown ? `End of the list: ${shown}, all shown.` : `No ${spec.many}: the list is empty.`;
+  } else if (l.finished === "stopped") {
+    summary = `${shown} shown · stopped`;
+    end = `Stopped after ${shown}: nothing more is requested. Start over to read the list again.`;
+  } else if (l.finished === "failed") {
+    summary = `${shown} shown · failed`;
+    end = `The list stopped on an error after ${shown}. Start over to read it again.`;
+  } else summary = `${shown} shown · More reads the next ${LIST_STEP}`;
+  ui.listSummary.textContent = summary;
+  ui.listEnd.textContent = end ?? "";
+  ui.listEnd.dataset.state = l.finished ?? "";
+  ui.listEnd.hidden = end === null;
 }
 
 function hideResults() {
   clearInterval(countdown);
   ui.tokenCard.hidden = true;
   ui.userCard.hidden = true;
-  ui.ordersCard.hidden = true;
-  orders = { page: 0, next: null };
+  ui.listCard.hidden = true;
 }
 
 // ---------------------------------------------------------------------------------------
 // Calls
 
 function dropSession() {
+  closeListing();
   if (session) session.client.free();
   session = null;
   hideResults();
@@ -314,13 +411,108 @@ async function noteTokenExpiry(current) {
   current.expiresAt = (await current.client.token()).expiresAt;
 }
 
-async function loadOrders(current, link) {
-  const doc = link
-    ? await current.client.request("GET", link)
-    : await current.client.request("GET", "/api/v1/orders", { query: { "page[limit]": PAGE_SIZE } });
-  if (current !== session) return; // the form changed meanwhile
-  orders = { page: link ? orders.page + 1 : 1, next: typeof doc?.links?.next === "string" ? doc.links.next : null };
-  renderOrders(doc);
+/**
+ * Starts reading a list with client.paginate(): nothing is requested until the first step.
+ * The iterator is kept, so that "More" continues it where the last step stopped.
+ */
+function openListing(current, kind) {
+  closeListing();
+  const spec = LISTS[kind];
+  const controller = new AbortController();
+  const iterator = current.client.paginate(spec.path, { query: { "page[limit]": LIST_STEP }, signal: controller.signal });
+  listing = { session: current, kind, iterator, controller, shown: 0, steps: 0, loading: false, finished: null };
+  renderListHead(spec);
+  return listing;
+}
+
+/** Ends the list being read: a step under way is aborted, and nothing more is requested. */
+function closeListing() {
+  if (!listing) return;
+  const { controller, iterator } = listing;
+  listing = null;
+  controller.abort();
+  iterator.return();
+}
+
+/**
+ * One step: up to LIST_STEP more rows from the same iterator, each appended as it arrives
+ * (the rows already shown stay as they are). Resolves to the number of rows added; a Stop
+ * (the list's own AbortController) ends the list without an error; other errors are thrown.
+ */
+async function readStep(l) {
+  const spec = LISTS[l.kind];
+  l.loading = true;
+  l.steps += 1;
+  renderListState(l);
+  updateButtons();
+  let added = 0;
+  try {
+    while (added < LIST_STEP) {
+      const { value, done } = await l.iterator.next();
+      if (l !== listing) return added; // closed meanwhile (another list, another session)
+      if (done) {
+        l.finished = "end";
+        break;
+      }
+      ui.listBody.append(spec.row(value));
+      l.shown += 1;
+      added += 1;
+    }
+  } catch (error) {
+    if (l !== listing) return added;
+    if (l.controller.signal.aborted && error?.code === "aborted") {
+      l.finished = "stopped";
+      return added;
+    }
+    l.finished = "failed";
+    throw error;
+  } finally {
+    l.loading = false;
+    if (l === listing) renderListState(l);
+    updateButtons();
+  }
+  return added;
+}
+
+/** What a finished step says in the status line. */
+function stepStatus(l, added) {
+  const spec = LISTS[l.kind];
+  if (l.finished === "stopped") return `Stopped: ${count(l.shown, spec)} shown, nothing more is requested.`;
+  if (l.finished === "end") return l.shown ? `End of the list: ${count(l.shown, spec)}, all shown.` : `No ${spec.many}.`;
+  return `${spec.title} ${l.shown - added + 1}–${l.shown} loaded.`;
+}
+
+/** Runs one step of the current list (More), or of a new one (kind switch, Start over). */
+function listStep(fresh) {
+  const current = session;
+  if (!current || busy) return;
+  const spec = LISTS[listKind];
+  // The controls are disabled during the step, which takes the focus away: it is given back.
+  const onRadio = document.activeElement?.name === "kind";
+  const onButton = [ui.listMore, ui.listRestart].includes(document.activeElement);
+  const label = fresh ? `Loading the first ${spec.many}…` : `Loading the next ${LIST_STEP} ${spec.many}…`;
+  return run(label, current.env, async () => {
+    const l = fresh || !listing ? openListing(current, listKind) : listing;
+    const added = await readStep(l);
+    if (added > 0) await noteTokenExpiry(current);
+    if (l === listing) setStatus(stepStatus(l, added));
+  }).then(() => {
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if (!lost) return; // the person moved on meanwhile
+    if (onRadio) ui.kinds.querySelector("input[name=kind]:checked")?.focus();
+    else if (onButton) {
+      if (!ui.listMore.disabled) ui.listMore.focus();
+      else if (!ui.listEnd.hidden) ui.listEnd.focus();
+    }
+  });
+}
+
+/** Stop: aborts the step under way (its request is cancelled); the list ends there. */
+function stopListing() {
+  if (!listing?.loading || listing.controller.signal.aborted) return;
+  listing.controller.abort();
+  setStatus("Stopping…");
+  updateButtons();
 }
 
 function readForm() {
@@ -356,20 +548,12 @@ function connect() {
     setStatus("Loading the user (GET /api/v1/me)…");
     renderUser(await current.client.me());
 
-    setStatus("Loading the first page of orders…");
-    await loadOrders(current, null);
-    await noteTokenExpiry(current);
-    setStatus(`Connected to ${ENVIRONMENTS[values.env].name}, ${reused ? "with the cached token" : "with a fresh token"}.`);
-  });
-}
-
-function pageOrders(next) {
-  const current = session;
-  if (!current) return;
-  return run(next ? "Loading the next page of orders…" : "Loading the first page of orders…", current.env, async () => {
-    await loadOrders(current, next ? orders.next : null);
-    await noteTokenExpiry(current);
-    setStatus(`Orders, page ${orders.page}.`);
+    setStatus(`Loading the first ${LISTS[listKind].many}…`);
+    const l = openListing(current, listKind);
+    const added = await readStep(l);
+    if (added > 0) await noteTokenExpiry(current);
+    const stopped = l.finished === "stopped" ? " The list was stopped." : "";
+    setStatus(`Connected to ${ENVIRONMENTS[values.env].name}, ${reused ? "with the cached token" : "with a fresh token"}.${stopped}`);
   });
 }
 
@@ -448,8 +632,14 @@ ui.form.addEventListener("change", (event) => {
   if (event.target.name === "env") selectEnvironment(event.target.value);
 });
 ui.forget.addEventListener("click", forgetToken);
-ui.ordersNext.addEventListener("click", () => pageOrders(true));
-ui.ordersFirst.addEventListener("click", () => pageOrders(false));
+ui.listMore.addEventListener("click", () => listStep(false));
+ui.listRestart.addEventListener("click", () => listStep(true));
+ui.listStop.addEventListener("click", stopListing);
+ui.kinds.addEventListener("change", (event) => {
+  if (event.target.name !== "kind" || !Object.hasOwn(LISTS, event.target.value)) return;
+  listKind = event.target.value;
+  if (session && listing) listStep(true);
+});
 $("origin").textContent = location.host;
 
 selectEnvironment("mock");
