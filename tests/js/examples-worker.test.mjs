@@ -1,8 +1,10 @@
 // examples/cloudflare-worker, as its README says, from a clone: `npm install` takes
 // ankorstore-client from ../../pkg (no registry package of ours), the mock runs with
 // `npm run mock`, `.dev.vars` comes from `.dev.vars.example`, and `npx wrangler dev` serves
-// /me from the mock (five concurrent requests on a cold isolate: one token request). The
-// only liberty taken: free ports instead of 9000 and 8787. Also `wrangler deploy --dry-run`.
+// /me from the mock (five concurrent requests on a cold isolate: one token request), and
+// POST /webhooks/ankorstore verifies the mock's signed deliveries (the README's delivery
+// request: 204, tampered 401). The only liberty taken: free ports instead of 9000 and 8787.
+// Also `wrangler deploy --dry-run`.
 // Run: node --test tests/js/examples-worker.test.mjs (after npm run build)
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,7 +12,7 @@ import { readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { DEMO_CLIENT_SECRET } from "../../mock/server.mjs";
-import { USER } from "../../mock/data.mjs";
+import { USER, WEBHOOK_EVENTS } from "../../mock/data.mjs";
 import {
   assertBuilt, copyExample, freePort, npmInstall, readmeCommands, root, runToEnd, startMockCommand, startProcess,
 } from "./support/examples.mjs";
@@ -103,6 +105,32 @@ test("wrangler dev: 5 concurrent GET /me on a cold isolate → the user, one tok
   const notFound = await fetch(`${workerUrl}/nope`);
   assert.equal(notFound.status, 404);
   assert.equal((await notFound.json()).error.code, "not_found");
+});
+
+test("README, Receive webhooks: the mock's signed deliveries → 204 and logged; spoiled ones → 401", async () => {
+  // curl -s http://127.0.0.1:9000/__mock/webhooks/deliver -H 'content-type: application/json' -d '{…}'
+  const [curl] = readmeCommands(README, "## Receive webhooks");
+  const [, mockUrl, body] = curl.match(/^curl -s (http:\/\/127\.0\.0\.1:9000\/__mock\/webhooks\/deliver) -H 'content-type: application\/json' -d '(.*)'$/);
+  const sample = JSON.parse(body);
+  assert.deepEqual(sample, { url: "http://localhost:8787/webhooks/ankorstore", secret: "demo-webhook-secret", event: "order.brand_created" });
+  assert.match(readFileSync(join(dir, ".dev.vars"), "utf8"), /^ANKORSTORE_WEBHOOK_SECRET=demo-webhook-secret$/m);
+  const deliver = async (options) => {
+    const res = await fetch(mockUrl.replace("http://127.0.0.1:9000", mock.url), {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...sample, url: `${workerUrl}/webhooks/ankorstore`, ...options }),
+    });
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    return JSON.parse(text);
+  };
+  const signed = await deliver({});
+  assert.equal(signed.status, 204, JSON.stringify(signed));
+  for (const event of Object.keys(WEBHOOK_EVENTS)) assert.equal((await deliver({ event })).status, 204, event);
+  for (const tamper of ["body", "signature", "missing", "empty"]) assert.equal((await deliver({ tamper })).status, 401, tamper);
+  assert.equal((await deliver({ secret: "not-the-secret" })).status, 401);
+  // wrangler dev shows the Worker's log line (written after the answer, with ctx.waitUntil).
+  for (let i = 0; i < 100 && !wrangler.output.includes(`(event ${signed.eventId})`); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.match(wrangler.output, new RegExp(`webhook: order\\.brand_created \\(event ${signed.eventId}\\) about order `));
+  assert.ok(!wrangler.output.includes("demo-webhook-secret"), "the webhook secret appeared in wrangler's output");
 });
 
 test("npx wrangler deploy --dry-run --outdir dist bundles the Worker without logging in", async () => {

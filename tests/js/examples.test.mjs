@@ -41,7 +41,8 @@ describe("examples/node", () => {
   test("the examples import the package as users do, and it resolves to the build in pkg/", () => {
     assertBuilt();
     // No repository-only loader or resolve hook: the scripts are what a project would write.
-    assert.deepEqual(readdirSync(join(root, "examples", "node")).filter((f) => /\.(mjs|cjs|js)$/.test(f)).sort(), ["cjs.cjs", "esm.mjs"]);
+    // (webhooks.mjs, the webhook receiver: tests/js/examples-webhooks.test.mjs.)
+    assert.deepEqual(readdirSync(join(root, "examples", "node")).filter((f) => /\.(mjs|cjs|js)$/.test(f)).sort(), ["cjs.cjs", "esm.mjs", "webhooks.mjs"]);
     assert.match(readFileSync(join(root, "examples", "node", "esm.mjs"), "utf8"), /^import \{ AnkorstoreClient, AnkorstoreError \} from "ankorstore-client";$/m);
     assert.match(readFileSync(join(root, "examples", "node", "cjs.cjs"), "utf8"), /^const \{ AnkorstoreClient, AnkorstoreError \} = require\("ankorstore-client"\);$/m);
     const { devDependencies } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));

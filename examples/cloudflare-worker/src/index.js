@@ -1,13 +1,16 @@
-// Cloudflare Worker: GET /me answers the Ankorstore user behind the configured credentials.
+// Cloudflare Worker: GET /me answers the Ankorstore user behind the configured credentials;
+// POST /webhooks/ankorstore receives Ankorstore's webhooks (204 when the signature of the raw
+// body matches, 401 otherwise).
 //
 // Configuration (env):
 //   ANKORSTORE_CLIENT_ID, ANKORSTORE_CLIENT_SECRET  secrets (`wrangler secret put …`)
 //   ANKORSTORE_ENV       "production" | "sandbox" (default "production")
 //   ANKORSTORE_BASE_URL  optional, overrides ANKORSTORE_ENV (e.g. a local mock in tests)
+//   ANKORSTORE_WEBHOOK_SECRET  secret: the signing secret of the webhook subscription
 //
 // "ankorstore-client" resolves to its `workerd` entry: the .wasm is bundled as a module by
 // wrangler and instantiated synchronously, nothing is fetched at run time.
-import { AnkorstoreClient, AnkorstoreError } from "ankorstore-client";
+import { AnkorstoreClient, AnkorstoreError, verifyWebhookSignature } from "ankorstore-client";
 
 // One client per isolate: its token cache and single-flight token request are shared by
 // every request this isolate serves, so a burst of requests costs one token request.
@@ -66,9 +69,44 @@ function errorResponse(error, env) {
   return json({ error: { code: error.code, message } }, status, headers);
 }
 
+/**
+ * POST /webhooks/ankorstore: Ankorstore signs each delivery with the HMAC-SHA256 of the raw
+ * body, keyed with the subscription's signing secret, in the `signature` header.
+ */
+async function receiveWebhook(request, env, ctx) {
+  if (request.method !== "POST") {
+    return json({ error: { code: "method_not_allowed", message: "Use POST /webhooks/ankorstore" } }, 405, { allow: "POST" });
+  }
+  if (!env.ANKORSTORE_WEBHOOK_SECRET) {
+    return json({ error: { code: "invalid_config", message: "ANKORSTORE_WEBHOOK_SECRET is not set" } }, 500);
+  }
+  // The raw body, exactly as received: the signature covers these bytes, not re-serialised JSON.
+  const body = await request.text();
+  if (!verifyWebhookSignature(body, request.headers.get("signature"), env.ANKORSTORE_WEBHOOK_SECRET)) {
+    return json({ error: { code: "invalid_signature", message: "The signature does not match the body" } }, 401);
+  }
+  // Answer at once; the work goes on after the response (ctx.waitUntil).
+  ctx.waitUntil(handleEvent(body));
+  return new Response(null, { status: 204 });
+}
+
+/** What to do with a verified event: here, log it. */
+async function handleEvent(body) {
+  let event;
+  try {
+    event = JSON.parse(body);
+  } catch {
+    console.log("webhook: a signed body that is not JSON, ignored");
+    return;
+  }
+  const { type, id } = event.meta?.event ?? {};
+  console.log(`webhook: ${type} (event ${id}) about ${event.data?.type} ${event.data?.id}`);
+}
+
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
+    if (pathname === "/webhooks/ankorstore") return receiveWebhook(request, env, ctx);
     if (pathname !== "/me") {
       return json({ error: { code: "not_found", message: `No route ${pathname}: try GET /me` } }, 404);
     }
