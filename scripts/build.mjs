@@ -49,7 +49,7 @@ function findFile(dir, wanted) {
 }
 const errorModule = "./" + relative(out, findFile(join(out, "snippets"), "error.js")).replaceAll("\\", "/");
 
-const api = `export { AnkorstoreClient, exchangeCredentials, getMe } from "./${name}.js";
+const api = `export { AnkorstoreClient, exchangeCredentials, getMe, verifyWebhookSignature } from "./${name}.js";
 export { AnkorstoreError } from "${errorModule}";
 `;
 // One file per runtime: the glue, the error class and the few lines that load the wasm,

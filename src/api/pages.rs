@@ -4,25 +4,26 @@
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::loose::{Bounded, Record};
+use crate::loose::Bounded;
 
 /// The members of a document that say whether another page follows, read with the shapes
 /// the client already has (an entry list, a bounded value) rather than one struct per level.
 #[derive(Debug, Default, Deserialize)]
 pub struct PageLinks {
-    links: Option<Record>,
+    links: Option<Bounded>,
     meta: Option<Bounded>,
 }
 
 impl PageLinks {
-    /// The next page: `links.next`, unless it is empty or `meta.page.hasMore` is `false`.
+    /// The next page: `links.next` (a URL, or a JSON:API link object's `href`), unless it is
+    /// empty or `meta.page.hasMore` is `false`.
     pub fn next(&self) -> Option<&str> {
         let page = self.meta.as_ref().and_then(|m| m.get("page"));
         if page.and_then(|p| p.get("hasMore")) == Some(&Bounded::Bool(false)) {
             return None;
         }
-        let links = self.links.as_ref()?.0.as_ref()?;
-        let next = links.iter().find(|(k, _)| k == "next")?.1.as_str()?;
+        let link = self.links.as_ref()?.get("next")?;
+        let next = link.as_str().or_else(|| link.get("href")?.as_str())?;
         (!next.trim().is_empty()).then_some(next)
     }
 }
@@ -52,6 +53,10 @@ mod tests {
     fn follows_links_next_until_has_more_is_false() {
         assert_eq!(next(json!({"links": {"next": "/p2"}})), Some("/p2".into()));
         assert_eq!(
+            next(json!({"links": {"next": {"href": "/p2", "meta": {"n": 2}}}})),
+            Some("/p2".into())
+        );
+        assert_eq!(
             next(json!({"links": {"next": "/p2"}, "meta": {"page": {"hasMore": true}}})),
             Some("/p2".into())
         );
@@ -65,6 +70,10 @@ mod tests {
             json!({"links": {"next": ""}}),
             json!({"links": "x"}),
             json!({"links": {"next": 2}}),
+            json!({"links": {"next": {"href": null}}}),
+            json!({"links": {"next": {"href": " "}}}),
+            json!({"links": {"next": {"url": "/p2"}}}),
+            json!({"links": ["next"]}),
             json!([1]),
         ] {
             assert_eq!(next(end.clone()), None, "{end}");

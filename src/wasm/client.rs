@@ -3,7 +3,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Promise, Reflect, JSON};
+use js_sys::{Promise, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
@@ -19,6 +19,7 @@ use crate::redact::Redactor;
 use crate::runtime::Payload;
 
 use super::error::error_to_js;
+use super::inspect::teach_inspect;
 use super::json::{to_js, JsJson};
 use super::pages::PageIterator;
 use super::promise::{promise, rejected};
@@ -73,23 +74,6 @@ thread_local! {
     static INSPECTABLE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Gives the class a `Symbol.for("nodejs.util.inspect.custom")` method (what Node's
-/// `util.inspect` and `console.log` call), the same function as `toString()`: otherwise they
-/// print the binding's internals (`__wbg_ptr`). wasm-bindgen cannot name a method by a
-/// registered symbol, so the prototype is reached once through a throwaway instance.
-fn teach_inspect(probe: AnkorstoreClient) {
-    if INSPECTABLE.with(|done| done.replace(true)) {
-        return;
-    }
-    let instance = JsValue::from(probe);
-    if let Ok(prototype) = Reflect::get_prototype_of(&instance) {
-        if let Ok(to_string) = Reflect::get(&prototype, &JsValue::from_str("toString")) {
-            let key = js_sys::Symbol::for_("nodejs.util.inspect.custom");
-            let _ = Reflect::set(&prototype, &key, &to_string);
-        }
-    }
-}
-
 #[wasm_bindgen]
 impl AnkorstoreClient {
     /// Validates `options` and throws an `invalid_config` `AnkorstoreError` when they are
@@ -113,11 +97,12 @@ impl AnkorstoreClient {
         };
         let client = Client::new(JsRuntime, FetchTransport::default(), config, store);
         let (base_url, client_id) = (client.base_url(), client.client_id().to_string());
-        teach_inspect(AnkorstoreClient {
+        let probe = AnkorstoreClient {
             client: RefCell::new(None),
             base_url: base_url.clone(),
             client_id: client_id.clone(),
-        });
+        };
+        teach_inspect(JsValue::from(probe), &INSPECTABLE);
         Ok(AnkorstoreClient {
             client: RefCell::new(Some(client)),
             base_url,

@@ -10,6 +10,7 @@ static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 
 mod client;
 mod error;
+mod inspect;
 mod json;
 mod oneshot;
 mod pages;

@@ -1,7 +1,7 @@
 //! The async iterator of `pages()` and `paginate()`: an object with `next()`, `return()` and
 //! `[Symbol.asyncIterator]()`, as `for await` uses it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::Promise;
@@ -12,6 +12,7 @@ use crate::error::{Error, ErrorCode};
 use crate::pages::Pages;
 
 use super::error::error_to_js;
+use super::inspect::teach_inspect;
 use super::json::{to_js, JsJson};
 use super::promise::{promise, rejected};
 use super::runtime::JsRuntime;
@@ -49,15 +50,27 @@ fn step(value: Option<&JsJson>) -> JsValue {
 
 /// An async iterator over the pages, or the resources, of a JSON:API list. Nothing is fetched
 /// before `next()` asks for it, and nothing after `return()` (what leaving a `for await` loop
-/// early calls).
-#[wasm_bindgen]
+/// early calls). Not a declared class: `pages()` and `paginate()` are typed as returning
+/// `AsyncIterable`, and the class is not exported (it has no constructor to call).
+#[wasm_bindgen(skip_typescript)]
 pub struct PageIterator {
     walk: Rc<RefCell<Walk>>,
+}
+
+thread_local! {
+    /// Whether `util.inspect` was taught to show iterators (once per module instance).
+    static INSPECTABLE: Cell<bool> = const { Cell::new(false) };
 }
 
 impl PageIterator {
     /// A walk that starts at the first `next()`.
     pub fn new(pages: Result<WebPages, Error>) -> PageIterator {
+        if !INSPECTABLE.with(Cell::get) {
+            let probe = PageIterator {
+                walk: Rc::new(RefCell::new(Walk::Done)),
+            };
+            teach_inspect(JsValue::from(probe), &INSPECTABLE);
+        }
         let walk = match pages {
             Ok(pages) => Walk::Ready(Box::new(pages)),
             Err(e) => Walk::Refused(e),
@@ -120,6 +133,12 @@ impl PageIterator {
     #[wasm_bindgen(js_name = free)]
     pub fn release(&self) {
         *self.walk.borrow_mut() = Walk::Done;
+    }
+
+    /// What `String(iterator)` and `util.inspect(iterator)` show.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn describe(&self) -> String {
+        "PageIterator {}".into()
     }
 
     /// The iterator itself (the same walk), so that `for await` accepts it.
