@@ -450,15 +450,17 @@ const TRANSITIONS = {
 function transitionOrder(action) {
   const rule = TRANSITIONS[action];
   return ({ req, state, params }) => {
-    if (mediaType(req.headers) !== JSONAPI_TYPE) {
+    // The OpenAPI gives accept no requestBody: an empty body is the documented call.
+    const bodyless = action === "accept" && req.body.length === 0;
+    if (!bodyless && mediaType(req.headers) !== JSONAPI_TYPE) {
       return jsonApiError(415, {
         title: "Unsupported Media Type",
         detail: `The request body must be sent with Content-Type: ${JSONAPI_TYPE}`,
       });
     }
-    let payload;
+    let payload = null;
     try {
-      payload = JSON.parse(req.body);
+      if (!bodyless) payload = JSON.parse(req.body);
     } catch {
       return jsonApiError(400, { title: "Bad Request", detail: "The request body is not valid JSON" });
     }
