@@ -5,7 +5,7 @@
 //! Client behaviour (retries, token cache…) is tested natively and through the package.
 #![cfg(target_arch = "wasm32")]
 
-use ankorstore_client::parts::{BaseUrl, Bounded, Loose, Record};
+use ankorstore_client::parts::{Bounded, Loose, Record};
 use ankorstore_client::wasm::{
     error_to_js, exchange_credentials_js, get_me_js, to_js, AnkorstoreClient, JsJson,
 };
@@ -452,27 +452,10 @@ fn the_access_token_has_the_four_fields() {
 // ---------------------------------------------------------------------------------------
 // URLs: the runtime's own WHATWG parser gives what the url crate gives natively
 
+#[path = "cases/urls.rs"]
+mod url_cases;
+
 #[wasm_bindgen_test]
 fn urls_parse_as_natively() {
-    for line in include_str!("cases/urls.txt")
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
-        let (kind, rest) = line.split_once(' ').unwrap();
-        let (input, expected) = rest.split_once(" => ").unwrap();
-        let got = match kind {
-            "base" => BaseUrl::parse(input).map(|b| b.as_string()).map_err(|_| ()),
-            "resolve" => BaseUrl::parse("http://127.0.0.1:8787")
-                .unwrap()
-                .resolve(input)
-                .map_err(|_| ()),
-            _ => panic!("unknown case kind {kind}"),
-        };
-        let expected = if expected == "refused" {
-            Err(())
-        } else {
-            Ok(expected.to_string())
-        };
-        assert_eq!(got, expected, "{line}");
-    }
+    url_cases::check_all();
 }

@@ -15,3 +15,4 @@ mod store;
 mod token_cache;
 mod token_endpoint;
 mod unauthorized;
+mod urls;

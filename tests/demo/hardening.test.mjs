@@ -8,17 +8,13 @@
 // The real Ankorstore is never contacted: sandbox and production are local fakes.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import http from "node:http";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 import { CSP, startDemoServer } from "../../server/demo-server.mjs";
 import { importPackage } from "../js/support/package.mjs";
-import { CHROMIUM_ARGS, get, listeningSockets, rawRequest, startFakeUpstream } from "./support.mjs";
+import { CHROMIUM_ARGS, get, listeningSockets, rawRequest, startDemoCli, startFakeUpstream } from "./support.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const WAIT = { timeout: 15_000 };
 const SECURITY_HEADER_NAMES = {
   "content-security-policy": CSP,
@@ -35,41 +31,6 @@ function assertSecurityHeaders(headers, label) {
 
 const form = (fields) => new URLSearchParams({ grant_type: "client_credentials", ...fields });
 
-/** Starts `node server/demo-server.mjs` (the command `npm start` runs) on a free port. */
-async function startCli(env = {}) {
-  const child = spawn(process.execPath, [join(root, "server", "demo-server.mjs")], {
-    env: { ...process.env, PORT: "0", ANKORSTORE_ENV: "", ANKORSTORE_CLIENT_ID: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (c) => { output += c; });
-  child.stderr.on("data", (c) => { output += c; });
-  const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 10_000);
-    const check = () => {
-      const match = /demo: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
-      if (match && output.includes("Ctrl-C stops it")) {
-        clearTimeout(timer);
-        child.stdout.off("data", check);
-        resolve(match[1]);
-      }
-    };
-    child.stdout.on("data", check);
-    check();
-  });
-  return {
-    url,
-    port: Number(new URL(url).port),
-    pid: child.pid,
-    output: () => output,
-    async stop() {
-      child.kill("SIGTERM");
-      return exited;
-    },
-  };
-}
-
 describe("item 10: no port of the demo server process serves credentials to another origin", { timeout: 120_000 }, () => {
   let cli;
   let browser;
@@ -77,7 +38,7 @@ describe("item 10: no port of the demo server process serves credentials to anot
   const typed = `typed-secret-${Math.random().toString(36).slice(2)}`;
 
   before(async () => {
-    cli = await startCli();
+    cli = await startDemoCli();
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
     attacker = await startFakeUpstream(() => ({
       status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: "<!doctype html><title>elsewhere</title><p>another site",

@@ -13,7 +13,7 @@ import { chromium } from "playwright-core";
 
 import { USER, createOrders, createProducts } from "../../mock/data.mjs";
 import { startDemoServer } from "../../server/demo-server.mjs";
-import { CHROMIUM_ARGS, startFakeUpstream } from "./support.mjs";
+import { CHROMIUM_ARGS, openRecordedTab, startFakeUpstream } from "./support.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const artifacts = join(root, "tests", "artifacts");
@@ -46,27 +46,8 @@ describe("demo page: paged lists with paginate()", { timeout: 180_000 }, () => {
   });
 
   /** A fresh tab (one per test) that records everything that must not happen. */
-  async function openPage(url, viewport = { width: 1280, height: 900 }) {
-    context = await browser.newContext({ viewport, locale: "en-US", timezoneId: "UTC" });
-    page = await context.newPage();
-    problems = [];
-    await page.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) => {
-        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-      });
-    });
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-    const origin = new URL(url).origin;
-    page.on("request", (r) => {
-      const target = new URL(r.url());
-      if (target.protocol !== "data:" && target.origin !== origin) problems.push(`foreign request: ${r.url()}`);
-    });
-    await page.goto(url);
-    await page.locator("#status").filter({ hasText: "Ready" }).waitFor(WAIT);
+  async function openPage(url, viewport) {
+    ({ context, page, problems } = await openRecordedTab(browser, url, { viewport, timeout: WAIT.timeout }));
     return page;
   }
 

@@ -3,19 +3,14 @@
 // Ankorstore is never contacted: the sandbox/production upstreams are local fakes.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
 import { networkInterfaces } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 
 import { startMock } from "../../mock/server.mjs";
 import { CSP, startDemoServer } from "../../server/demo-server.mjs";
 import { importPackage } from "../js/support/package.mjs";
-import { get, rawRequest, startFakeUpstream } from "./support.mjs";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+import { get, rawRequest, startDemoCli, startFakeUpstream } from "./support.mjs";
 
 describe("demo server", { timeout: 60_000 }, () => {
   let demo;
@@ -325,29 +320,11 @@ describe("demo server", { timeout: 60_000 }, () => {
 
   test("the command line prints the URL and demo credentials, never ANKORSTORE_CLIENT_SECRET or tokens", async () => {
     const secret = `env-secret-${Math.random().toString(36).slice(2)}`;
-    const child = spawn(process.execPath, [join(root, "server", "demo-server.mjs")], {
-      env: { ...process.env, PORT: "0", ANKORSTORE_ENV: "sandbox", ANKORSTORE_CLIENT_ID: "cli-client", ANKORSTORE_CLIENT_SECRET: secret },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c) => { output += c; });
-    child.stderr.on("data", (c) => { output += c; });
-    const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    const cli = await startDemoCli({ ANKORSTORE_ENV: "sandbox", ANKORSTORE_CLIENT_ID: "cli-client", ANKORSTORE_CLIENT_SECRET: secret });
+    const { url } = cli;
+    let code;
     try {
-      const url = await new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 10_000);
-        const check = () => {
-          const match = /demo: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
-          if (match && output.includes("Ctrl-C stops it")) {
-            clearTimeout(timer);
-            child.stdout.off("data", check);
-            resolve(match[1]);
-          }
-        };
-        child.stdout.on("data", check);
-        check();
-      });
-      assert.match(output, /client id demo-client-id, client secret demo-client-secret/);
+      assert.match(cli.output(), /client id demo-client-id, client secret demo-client-secret/);
       assert.deepEqual(await (await fetch(`${url}/config.json`)).json(), { env: "sandbox", clientId: "cli-client" });
 
       // A typed secret the built-in mock refuses, then a connect flow with the demo credentials.
@@ -360,12 +337,11 @@ describe("demo server", { timeout: 60_000 }, () => {
       await client.me();
       await client.request("GET", "/api/v1/orders", { query: { "page[limit]": 5 } });
       await new Promise((resolve) => setTimeout(resolve, 100)); // let the last log lines arrive
-      assert.match(output, /GET \/mock\/api\/v1\/orders 200/);
-      for (const hidden of [secret, other, token]) assert.ok(!output.includes(hidden), "a secret or token reached the output");
+      assert.match(cli.output(), /GET \/mock\/api\/v1\/orders 200/);
+      for (const hidden of [secret, other, token]) assert.ok(!cli.output().includes(hidden), "a secret or token reached the output");
     } finally {
-      child.kill("SIGTERM");
+      code = await cli.stop();
     }
-    const { code } = await exited;
-    assert.equal(code, 0, output);
+    assert.equal(code, 0, cli.output());
   });
 });

@@ -1,13 +1,47 @@
 // Helpers shared by the demo-server suites: fake upstreams, raw HTTP, the listening sockets
-// of a process, and the Chromium flags the repository's browser tests use.
+// of a process, the Chromium flags the repository's browser tests use, and a recorded tab.
+import { spawn } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run",
 ];
+
+/**
+ * A fresh tab of the demo page (a context of its own) that records everything that must not
+ * happen: console errors and warnings, page errors, CSP violations, failed requests and
+ * requests to another origin. Resolves once the page says "Ready".
+ */
+export async function openRecordedTab(browser, url, { viewport = { width: 1280, height: 900 }, timeout = 15_000 } = {}) {
+  const context = await browser.newContext({ viewport, locale: "en-US", timezoneId: "UTC" });
+  const page = await context.newPage();
+  const problems = [];
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  const origin = new URL(url).origin;
+  page.on("request", (r) => {
+    const target = new URL(r.url());
+    if (target.protocol !== "data:" && target.origin !== origin) problems.push(`foreign request: ${r.url()}`);
+  });
+  await page.goto(url);
+  await page.locator("#status").filter({ hasText: "Ready" }).waitFor({ timeout });
+  return { context, page, problems };
+}
 
 /**
  * A fake upstream that records every request and answers what `reply` says: either
@@ -114,4 +148,46 @@ export function listeningSockets(pid) {
     }
   }
   return found;
+}
+
+/**
+ * Starts `node server/demo-server.mjs` (the command `npm start` runs) on a free port and waits
+ * for it to print its URL: `{ url, port, pid, output(), stop() }`, where `stop()` resolves to
+ * the exit code. A server that prints no URL within 10 s is stopped and the start rejects.
+ */
+export async function startDemoCli(env = {}) {
+  const child = spawn(process.execPath, [join(root, "server", "demo-server.mjs")], {
+    env: { ...process.env, PORT: "0", ANKORSTORE_ENV: "", ANKORSTORE_CLIENT_ID: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (c) => { output += c; });
+  child.stderr.on("data", (c) => { output += c; });
+  const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      reject(new Error(`no URL printed: ${output}`));
+    }, 10_000);
+    const check = () => {
+      const match = /demo: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (match && output.includes("Ctrl-C stops it")) {
+        clearTimeout(timer);
+        child.stdout.off("data", check);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on("data", check);
+    check();
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    pid: child.pid,
+    output: () => output,
+    async stop() {
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
 }

@@ -54,6 +54,26 @@ function call(path, { token, method = "GET", headers = {}, body, signal } = {}) 
   });
 }
 
+/**
+ * Follows links.next from `path`, checking each page's status, media type and `meta.page`
+ * (10 a page, `from`/`to` the first and last ids); returns the pages, their ids and sizes.
+ */
+async function walkPages(path, token) {
+  const pages = [];
+  for (let next = path; next; next = pages.at(-1).links.next) {
+    const res = await call(next, { token });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), JSONAPI);
+    const doc = await res.json();
+    assert.equal(doc.meta.page.perPage, 10);
+    assert.equal(doc.meta.page.from, doc.data[0].id);
+    assert.equal(doc.meta.page.to, doc.data.at(-1).id);
+    pages.push(doc);
+  }
+  const ids = pages.flatMap((doc) => doc.data.map((r) => r.id));
+  return { pages, ids, sizes: pages.map((doc) => doc.data.length), last: pages.at(-1) };
+}
+
 function postJsonApi(path, token, payload) {
   return call(path, { token, method: "POST", headers: { "content-type": JSONAPI }, body: JSON.stringify(payload) });
 }
@@ -252,23 +272,10 @@ describe("GET /api/v1/me and authentication", () => {
 describe("orders", () => {
   test("pagination: following links.next visits every order once", async () => {
     const token = await getToken();
-    const ids = [];
-    const sizes = [];
-    let next = "/api/v1/orders";
-    let last;
-    while (next) {
-      const res = await call(next, { token });
-      assert.equal(res.status, 200);
-      assert.equal(res.headers.get("content-type"), JSONAPI);
-      last = await res.json();
-      sizes.push(last.data.length);
-      ids.push(...last.data.map((o) => o.id));
-      assert.equal(last.meta.page.perPage, 10);
-      assert.equal(last.meta.page.from, last.data[0].id);
-      assert.equal(last.meta.page.to, last.data.at(-1).id);
-      assert.ok(last.links.first.startsWith(`${mock.url}/api/v1/orders?`));
-      next = last.links.next;
-      if (next) assert.ok(next.startsWith(mock.url), "absolute links on the request's host");
+    const { pages, ids, sizes, last } = await walkPages("/api/v1/orders", token);
+    for (const doc of pages) {
+      assert.ok(doc.links.first.startsWith(`${mock.url}/api/v1/orders?`));
+      if (doc.links.next) assert.ok(doc.links.next.startsWith(mock.url), "absolute links on the request's host");
     }
     assert.deepEqual(sizes, [10, 10, 5]);
     assert.equal(new Set(ids).size, 25);
@@ -420,24 +427,11 @@ describe("order shapes", () => {
 describe("products", () => {
   test("pagination: following links.next visits every product once, in catalogue order", async () => {
     const token = await getToken();
-    const ids = [];
-    const sizes = [];
-    let next = "/api/v1/products";
-    let last;
-    while (next) {
-      const res = await call(next, { token });
-      assert.equal(res.status, 200);
-      assert.equal(res.headers.get("content-type"), JSONAPI);
-      last = await res.json();
-      assertShape(SCHEMAS.ProductCollection, last, "GET /api/v1/products", NULL_LINKS);
-      sizes.push(last.data.length);
-      ids.push(...last.data.map((p) => p.id));
-      assert.equal(last.meta.page.perPage, 10);
-      assert.equal(last.meta.page.from, last.data[0].id);
-      assert.equal(last.meta.page.to, last.data.at(-1).id);
-      assert.equal(last.links.first, `${mock.url}/api/v1/products?page%5Blimit%5D=10`);
-      next = last.links.next;
-      if (next) assert.ok(next.startsWith(`${mock.url}/api/v1/products?`), "absolute links on the request's host");
+    const { pages, ids, sizes, last } = await walkPages("/api/v1/products", token);
+    for (const doc of pages) {
+      assertShape(SCHEMAS.ProductCollection, doc, "GET /api/v1/products", NULL_LINKS);
+      assert.equal(doc.links.first, `${mock.url}/api/v1/products?page%5Blimit%5D=10`);
+      if (doc.links.next) assert.ok(doc.links.next.startsWith(`${mock.url}/api/v1/products?`), "absolute links on the request's host");
     }
     assert.deepEqual(sizes, [10, 10, 10, 10, 5]);
     assert.equal(new Set(ids).size, PRODUCT_COUNT);

@@ -6,15 +6,14 @@
 // Run: node --test tests/package/stores-cjs.test.mjs (needs redis-server: scripts/setup.sh --redis)
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
-import { once } from "node:events";
+import { execFile } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startMock } from "../../mock/server.mjs";
 import { USER } from "../../mock/data.mjs";
 import { consumer } from "../js/support/package.mjs";
+import { startRedisServer } from "../stores/support/redis-server.mjs";
 
 // A CommonJS program as a Node backend would write it. It lives in the scratch project
 // where the tarball is installed; `redis` and `ioredis` resolve from the repository's
@@ -67,39 +66,6 @@ let redisPort;
 let mock;
 let program;
 
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedis() {
-  redisPort = await freePort();
-  redisServer = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 10_000);
-    redisServer.stdout.on("data", (chunk) => {
-      output += chunk;
-      if (output.includes("Ready to accept connections")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    redisServer.once("error", (e) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server could not be run (scripts/setup.sh --redis installs it): ${e.message}`));
-    });
-    redisServer.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}: ${output}`));
-    });
-  });
-  redisServer.removeAllListeners("exit");
-}
-
 /** Runs the CommonJS program; resolves to its JSON report (or fails with its stderr). */
 function runProgram(flavor, prefix) {
   return new Promise((resolve, reject) => {
@@ -114,17 +80,14 @@ before(async () => {
   assert.ok(existsSync(join(consumer, "node_modules", "ankorstore-client", "package.json")), "run node scripts/pack.mjs first");
   program = join(consumer, "stores-redis.cjs");
   writeFileSync(program, PROGRAM);
-  await startRedis();
+  redisServer = await startRedisServer();
+  redisPort = redisServer.port;
   mock = await startMock({ port: 0 });
 });
 
 after(async () => {
   await mock?.close();
-  if (redisServer?.pid && redisServer.exitCode === null && redisServer.signalCode === null) {
-    const exited = once(redisServer, "exit");
-    redisServer.kill("SIGTERM");
-    await exited;
-  }
+  await redisServer?.stop();
 });
 
 test("require('ankorstore-client/stores') gives the stores to CommonJS, and redisTokenStore shares one token", async () => {

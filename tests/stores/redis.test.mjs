@@ -4,7 +4,6 @@
 // Run: node --test tests/stores/redis.test.mjs (needs redis-server: scripts/setup.sh --redis)
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -14,7 +13,8 @@ import { Redis } from "ioredis";
 
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startMock } from "../../mock/server.mjs";
 import { importPackage } from "../js/support/package.mjs";
-import { freePort, loadStores } from "./support/stores.mjs";
+import { startRedisServer } from "./support/redis-server.mjs";
+import { loadStores } from "./support/stores.mjs";
 
 const FLEET = 50;
 const CALLS = 20;
@@ -28,37 +28,10 @@ let mock;
 let stores;
 const clients = {}; // flavor → a client of the main thread
 
-async function startRedis() {
-  redisPort = await freePort();
-  redisServer = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 10_000);
-    redisServer.stdout.on("data", (chunk) => {
-      output += chunk;
-      if (output.includes("Ready to accept connections")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    redisServer.once("error", (e) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server could not be run (install it: apt-get install redis-server): ${e.message}`));
-    });
-    redisServer.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}: ${output}`));
-    });
-  });
-  await ready;
-  redisServer.removeAllListeners("exit");
-}
-
 before(async () => {
   stores = await loadStores();
-  await startRedis();
+  redisServer = await startRedisServer();
+  redisPort = redisServer.port;
   mock = await startMock({ port: 0 });
   clients["node-redis"] = createClient({ socket: { host: "127.0.0.1", port: redisPort, reconnectStrategy: false } });
   await clients["node-redis"].connect();
@@ -69,11 +42,7 @@ before(async () => {
 after(async () => {
   await Promise.allSettled(Object.values(clients).map((c) => c.quit()));
   await mock?.close();
-  if (redisServer?.pid && redisServer.exitCode === null && redisServer.signalCode === null) {
-    const exited = once(redisServer, "exit");
-    redisServer.kill("SIGTERM");
-    await exited;
-  }
+  await redisServer?.stop();
 });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
