@@ -6,6 +6,7 @@ import { AnkorstoreClient, AnkorstoreError } from "ankorstore-client";
 const form = document.getElementById("connect");
 const status = document.getElementById("status");
 const result = document.getElementById("result");
+const button = form.querySelector("button[type=submit]");
 
 let client;
 let clientKey;
@@ -31,3 +32,8 @@ form.addEventListener("submit", async (event) => {
     status.textContent = `Ankorstore error ${error.code}${error.status ? ` (HTTP ${error.status})` : ""}: ${error.message}`;
   }
 });
+
+// The import above has resolved, .wasm included, and the form has its handler: only now
+// may it be submitted (index.html ships the button disabled).
+button.disabled = false;
+status.textContent = "Ready.";

@@ -71,7 +71,11 @@ async function submit(url, secret) {
     await page.fill("input[name=clientId]", DEMO_CLIENT_ID);
     await page.fill("input[name=clientSecret]", secret);
     await page.click("button[type=submit]");
-    await page.locator("#status").filter({ hasText: /^(Signed in|Ankorstore error)/ }).waitFor({ timeout: 20_000 });
+    await page.locator("#status").filter({ hasText: /^(Signed in|Ankorstore error)/ }).waitFor({ timeout: 20_000 }).catch(async (error) => {
+      // Say what the page showed instead, so that a timeout in CI can be read.
+      const shown = await page.locator("#status").textContent().catch(() => "?");
+      throw new Error(`${error.message}\nstatus: ${JSON.stringify(shown)}; url: ${page.url()}; problems: ${JSON.stringify(problems)}`);
+    });
     return {
       status: await page.locator("#status").textContent(),
       result: await page.locator("#result").textContent(),
@@ -111,6 +115,40 @@ describe("npx vite (dev server)", () => {
 
   test("the form shows the user, and a wrong secret as a clean AnkorstoreError", async () => {
     await checkPage(vite.output.match(/Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/)[1]);
+  });
+
+  // On a slow machine the .wasm arrives after the form is usable: a submit before main.js has
+  // its handler used to send the form to the page's own URL, secret in the query string.
+  test("until the package has loaded, the form cannot be submitted and the secret stays out of the URL", async () => {
+    const url = vite.output.match(/Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/)[1];
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let releaseWasm;
+    const wasmHeld = new Promise((resolve) => { releaseWasm = resolve; });
+    await page.route(/\.wasm(\?|$)/, async (route) => { await wasmHeld; await route.continue(); });
+    try {
+      await page.goto(url, { waitUntil: "domcontentloaded" });
+      await page.fill("input[name=baseUrl]", mock.url);
+      await page.fill("input[name=clientId]", DEMO_CLIENT_ID);
+      await page.fill("input[name=clientSecret]", DEMO_CLIENT_SECRET);
+      const button = page.locator("button[type=submit]");
+      assert.equal(await button.isDisabled(), true);
+      assert.equal(await page.locator("#status").textContent(), "Loading…");
+      await page.press("input[name=clientSecret]", "Enter");
+      await button.click({ force: true });
+      await page.waitForTimeout(200);
+      assert.equal(page.url(), url);
+      releaseWasm();
+      await page.locator("#status").filter({ hasText: /^Ready\.$/ }).waitFor({ timeout: 20_000 });
+      assert.equal(await button.isDisabled(), false);
+      assert.equal(page.url(), url, "the form was submitted before the package loaded");
+      await button.click();
+      await page.locator("#status").filter({ hasText: /^Signed in as / }).waitFor({ timeout: 20_000 });
+      assert.equal(page.url(), url);
+    } finally {
+      releaseWasm();
+      await context.close();
+    }
   });
 });
 
