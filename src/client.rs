@@ -55,6 +55,11 @@ impl<R: Runtime, T: Transport, S: TokenStore> Client<R, T, S> {
         self.auth.config.endpoint.base_url.as_string()
     }
 
+    /// The base URL, parsed: what targets and links are resolved against.
+    pub fn base(&self) -> &crate::url::BaseUrl {
+        &self.auth.config.endpoint.base_url
+    }
+
     /// The client id.
     pub fn client_id(&self) -> &str {
         &self.auth.config.credentials.client_id

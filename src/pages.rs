@@ -23,8 +23,9 @@ pub enum Yield {
 pub struct Pages<R: Runtime, T: Transport, S: TokenStore> {
     client: Client<R, T, S>,
     yields: Yield,
-    /// The request of the next page, if any.
-    next: Option<ApiRequest>,
+    /// The request of the next page, if any, or why its link was refused (said when the
+    /// walk gets there: the page that held the link is yielded first).
+    next: Option<Result<ApiRequest, Error>>,
     /// Resources of the current page not handed out yet.
     resources: VecDeque<T::Payload>,
     signal: Option<R::Signal>,
@@ -41,11 +42,11 @@ impl<R: Runtime, T: Transport, S: TokenStore> Pages<R, T, S> {
         Pages {
             client,
             yields,
-            next: Some(ApiRequest {
+            next: Some(Ok(ApiRequest {
                 method: "GET".into(),
                 body: None,
                 ..first
-            }),
+            })),
             resources: VecDeque::new(),
             signal,
         }
@@ -68,16 +69,31 @@ impl<R: Runtime, T: Transport, S: TokenStore> Pages<R, T, S> {
             let Some(call) = self.next.take() else {
                 return Ok(None);
             };
+            let call = call?;
             let Some(document) = self.client.request(&call, self.signal.as_ref()).await? else {
                 return Ok(None); // an empty page ends the list
             };
             let links: PageLinks = document.decode().unwrap_or_default();
-            self.next = links.next().map(|next| ApiRequest {
-                method: "GET".into(),
-                path: next.to_string(),
-                query: Vec::new(), // links.next carries the query of the next page
-                headers: call.headers.clone(),
-                body: None,
+            self.next = links.next().map(|next| {
+                // A URI reference, resolved against this page's URL; the next step holds the
+                // result to the rules of request() again.
+                let path = self.client.base().follow(&call.path, next).map_err(|e| {
+                    Error::new(
+                        ErrorCode::InvalidArgument,
+                        format!(
+                            "links.next of {} {}; nothing was sent",
+                            self.quoted(&call),
+                            e.0
+                        ),
+                    )
+                })?;
+                Ok(ApiRequest {
+                    method: "GET".into(),
+                    path,
+                    query: Vec::new(), // links.next carries the query of the next page
+                    headers: call.headers.clone(),
+                    body: None,
+                })
             });
             match self.yields {
                 Yield::Pages => return Ok(Some(document)),
@@ -86,8 +102,8 @@ impl<R: Runtime, T: Transport, S: TokenStore> Pages<R, T, S> {
                         Error::new(
                             ErrorCode::InvalidResponse,
                             format!(
-                                "GET {} answered a page whose data is not an array of resources",
-                                call.path
+                                "{} answered a page whose data is not an array of resources",
+                                self.quoted(&call)
                             ),
                         )
                     })?;
@@ -95,6 +111,15 @@ impl<R: Runtime, T: Transport, S: TokenStore> Pages<R, T, S> {
                 }
             }
         }
+    }
+
+    /// `GET <path>` of a page for a message: the path without its query, redacted (after the
+    /// first page it is the server's `links.next`, which may echo a credential).
+    fn quoted(&self, call: &ApiRequest) -> String {
+        let path = call.path.strip_prefix(self.client.base().origin());
+        let path = path.unwrap_or(&call.path).split(['?', '#']).next();
+        let path = path.unwrap_or("");
+        format!("GET {}", self.client.quoter().quote(path, 200))
     }
 
     /// Ends the walk: no further request is sent.

@@ -1,5 +1,5 @@
-//! Base URLs and request targets (`parts::BaseUrl::parse`, `BaseUrl::resolve`,
-//! `parts::prepare_request`): a base URL is https (or http on loopback only), normalised,
+//! Base URLs, request targets and links (`parts::BaseUrl::parse`, `BaseUrl::resolve`,
+//! `BaseUrl::follow`, `parts::prepare_request`): a base URL is https (or http on loopback only), normalised,
 //! holds no user credentials and keeps the whole authority it was given; a resolved target never leaves the base
 //! origin; a prepared request carries only safe headers and never an Authorization header
 //! from the caller.
@@ -98,6 +98,20 @@ fuzz_target!(|data: &[u8]| {
     for base in parsed.iter().chain(fixed.iter()) {
         if let Ok(url) = base.resolve(&target) {
             assert_on_origin(&url, base);
+        }
+        // A link found in the answer to a page (links.next): resolved against the page, it
+        // stays on the origin, under the base path, and resolves to itself again.
+        for page in ["/v1/orders/", target.as_str()] {
+            if let Ok(url) = base.follow(page, &query) {
+                assert_on_origin(&url, base);
+                let under = base.as_string();
+                let rest = &url[under.len().min(url.len())..];
+                assert!(
+                    url.starts_with(&under) && (rest.is_empty() || rest.starts_with(['/', '?'])),
+                    "{url:?} left {under:?}"
+                );
+                assert_eq!(base.resolve(&url).as_deref(), Ok(url.as_str()));
+            }
         }
         let call = ApiRequest {
             method: method.clone(),

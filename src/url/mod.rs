@@ -104,6 +104,23 @@ impl BaseUrl {
         }
         Ok(url.into_string())
     }
+
+    /// Resolves a link found in the answer to `page` (a target `resolve` accepted), such as
+    /// `links.next`: a URI reference, resolved against the page's URL as a browser would (so
+    /// `/api/v1/orders?page[after]=x` keeps the base URL's path instead of doubling it), then
+    /// held to the rules of `resolve`.
+    pub fn follow(&self, page: &str, link: &str) -> Result<String, UrlError> {
+        let link = link.split('#').next().unwrap_or("");
+        if link.is_empty() || is_http_url(link) {
+            return self.resolve(link);
+        }
+        check_chars(link)?;
+        // Before the parser resolves them, as in `resolve`.
+        check_segments(link)?;
+        let page = self.resolve(page)?;
+        let url = whatwg::join(&page, link).ok_or(UrlError("is not a valid URL"))?;
+        self.resolve(url.as_str())
+    }
 }
 
 /// The path of an absolute URL as written: from the first `/` after the authority to the

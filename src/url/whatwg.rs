@@ -14,6 +14,21 @@ pub fn parse(input: &str) -> Option<Href> {
     href.map(Href::new)
 }
 
+/// Resolves `reference` (a URI reference: `/path`, `?query`, `page2`…) against the absolute
+/// URL `base`, as a browser resolves a link.
+pub fn join(base: &str, reference: &str) -> Option<Href> {
+    #[cfg(target_arch = "wasm32")]
+    let href = web_sys::Url::new_with_base(reference, base)
+        .ok()
+        .map(|url| url.href());
+    #[cfg(not(target_arch = "wasm32"))]
+    let href = url::Url::parse(base)
+        .and_then(|base| base.join(reference))
+        .ok()
+        .map(String::from);
+    href.map(Href::new)
+}
+
 /// A URL as the WHATWG parser serialises it: `scheme:` then, for http(s), `//`, optional
 /// `user[:password]@`, the host (lower case, IPv4 dotted decimal, IPv6 in brackets), an
 /// optional `:port` (never the default one), a path starting with `/`, then `?query` and
@@ -102,6 +117,11 @@ impl Href {
     /// The path, `/` at least for http(s).
     pub fn path(&self) -> &str {
         &self.text[self.path..self.end]
+    }
+
+    /// The whole serialised URL.
+    pub fn as_str(&self) -> &str {
+        &self.text
     }
 
     /// The whole serialised URL.

@@ -3,8 +3,9 @@
 
 use ankorstore_client::parts::BaseUrl;
 
-/// Checks every case of `urls.txt`: `base <input> => <normalised>|refused` and
-/// `resolve <target> => <url>|refused` (against `http://127.0.0.1:8787`).
+/// Checks every case of `urls.txt`: `base <input> => <normalised>|refused`,
+/// `resolve <target> => <url>|refused` (against `http://127.0.0.1:8787`) and
+/// `follow <base> <page> <link> => <url>|refused`.
 pub fn check_all() {
     for line in include_str!("urls.txt")
         .lines()
@@ -18,6 +19,14 @@ pub fn check_all() {
                 .unwrap()
                 .resolve(input)
                 .map_err(|_| ()),
+            "follow" => {
+                let mut parts = input.split(' ');
+                let (base, page, link) = (parts.next(), parts.next(), parts.next());
+                BaseUrl::parse(base.unwrap())
+                    .unwrap()
+                    .follow(page.unwrap(), link.unwrap())
+                    .map_err(|_| ())
+            }
             _ => panic!("unknown case kind {kind}"),
         };
         let expected = if expected == "refused" {

@@ -7,6 +7,7 @@ mod support;
 
 mod abort;
 mod guard;
+mod pages;
 mod properties;
 mod redaction;
 mod requests;
