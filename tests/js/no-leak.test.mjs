@@ -207,6 +207,31 @@ for (const [entry, pkg] of entries) {
       assert.deepEqual(leaks(pkg, errors, needlesFor(urlForms(SPECIAL_SECRET), issuedTokens(mock))), []);
     });
 
+    test("a server putting the secret and the token in links.next", async () => {
+      const errors = [];
+      const client = new AnkorstoreClient(options);
+      const { accessToken } = await client.token();
+      const forms = [...secretForms(SPECIAL_SECRET), ...urlForms(SPECIAL_SECRET)];
+      const firstPage = (next) => ({ body: { data: [{ type: "orders", id: "1" }], links: { next } } });
+      for (const form of forms) {
+        // In the query, and the linked page (the user) is not a list: invalid_response.
+        mock.script("echo", [firstPage(`${mock.url}/api/v1/me?t=${accessToken}&s=${form}`)]);
+        await capture(errors, "paginate() over a link with credentials in its query", async () => {
+          for await (const _ of client.paginate("/api/v1/echo")); // eslint-disable-line no-unused-vars
+        });
+        // In the path, which the server does not know: not_found.
+        mock.script("echo", [firstPage(`${mock.url}/api/v1/orders/${encodeURIComponent(form)}${accessToken}`)]);
+        await capture(errors, "pages() over a link with credentials in its path", async () => {
+          for await (const _ of client.pages("/api/v1/echo")); // eslint-disable-line no-unused-vars
+        });
+      }
+      // A form with a backslash makes the link itself refused: invalid_argument.
+      const codes = errors.map(([, e]) => e.code);
+      assert.deepEqual(new Set(codes), new Set(["invalid_response", "not_found", "invalid_argument"]));
+      assert.equal(codes.length, 2 * forms.length);
+      assert.deepEqual(leaks(pkg, errors, needlesFor(forms, issuedTokens(mock, [accessToken]))), []);
+    });
+
     test("options errors never quote the secret", async () => {
       const errors = [];
       for (const extra of [{ environment: SPECIAL_SECRET }, { baseUrl: SPECIAL_SECRET },
