@@ -75,6 +75,7 @@ pub mod parts {
         backoff_ms, decide, parse_http_date, parse_retry_after, Attempt, Decision, BACKOFF_BASE_MS,
         BACKOFF_CAP_MS, MAX_WAITED_RETRY_AFTER_S,
     };
+    pub use crate::runtime::{timer_ms, MAX_TIMER_MS};
     pub use crate::token::TokenResponse;
     pub use crate::url::{BaseUrl, UrlError};
 }

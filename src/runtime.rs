@@ -153,6 +153,20 @@ pub trait Transport: 'static {
     ) -> Result<HttpResponse<Self::Payload>, TransportError>;
 }
 
+/// The longest delay a JavaScript timer keeps (2^31 − 1 ms, about 24.8 days). A longer one
+/// fires at once (and Node prints a warning), so a `timeoutMs` of `1e12` would time every
+/// call out immediately: timers are clamped to it instead.
+pub const MAX_TIMER_MS: f64 = 2_147_483_647.0;
+
+/// `ms` as a timer delay: from 0 (NaN too) to [`MAX_TIMER_MS`].
+pub fn timer_ms(ms: f64) -> f64 {
+    if ms > 0.0 {
+        ms.min(MAX_TIMER_MS)
+    } else {
+        0.0
+    }
+}
+
 /// Time, tasks, events and cancellation.
 #[allow(async_fn_in_trait)]
 pub trait Runtime: 'static {
@@ -227,4 +241,26 @@ pub async fn race<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Outp
         Poll::Pending
     })
     .await
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timer_delays_stay_within_what_javascript_timers_keep() {
+        for (ms, expected) in [
+            (0.0, 0.0),
+            (-5.0, 0.0),
+            (f64::NAN, 0.0),
+            (1.5, 1.5),
+            (30_000.0, 30_000.0),
+            (MAX_TIMER_MS, MAX_TIMER_MS),
+            (MAX_TIMER_MS + 1.0, MAX_TIMER_MS),
+            (1e12, MAX_TIMER_MS),
+            (f64::INFINITY, MAX_TIMER_MS),
+        ] {
+            assert_eq!(timer_ms(ms), expected, "{ms}");
+        }
+    }
 }

@@ -24,6 +24,7 @@ use super::json::{to_js, JsJson};
 use super::pages::PageIterator;
 use super::promise::{promise, rejected};
 use super::runtime::JsRuntime;
+use super::snapshot::snapshot;
 use super::store::JsStore;
 use super::transport::FetchTransport;
 
@@ -49,7 +50,7 @@ fn call_options(
     shape: &Shape,
     quoter: Rc<Redactor>,
 ) -> Result<(CallOptions<JsJson>, Option<AbortSignal>), Error> {
-    let json = JsJson(options.clone());
+    let json = JsJson(snapshot(options, shape)?);
     Given::read(&json, shape, quoter)?;
     let mut read: CallOptions<JsJson> = json.decode().unwrap_or_default();
     let signal = signal_of(read.signal.take())?;
@@ -82,7 +83,7 @@ impl AnkorstoreClient {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "AnkorstoreClientOptions")] options: JsValue,
     ) -> Result<AnkorstoreClient, JsValue> {
-        let json = JsJson(options);
+        let json = JsJson(snapshot(&options, &CLIENT_OPTIONS).map_err(|e| error_to_js(&e))?);
         let given =
             Given::read(&json, &CLIENT_OPTIONS, Rc::default()).map_err(|e| error_to_js(&e))?;
         let config = ClientConfig::from_options(&given).map_err(|e| error_to_js(&e))?;

@@ -16,6 +16,7 @@ mod oneshot;
 mod pages;
 mod promise;
 mod runtime;
+mod snapshot;
 mod store;
 mod transport;
 mod typescript;

@@ -14,6 +14,7 @@ use super::client::signal_of;
 use super::json::{to_js, JsJson};
 use super::promise::{promise, rejected};
 use super::runtime::JsRuntime;
+use super::snapshot::snapshot;
 use super::transport::FetchTransport;
 
 /// One token request with the client's retry rules, no cache.
@@ -21,7 +22,9 @@ use super::transport::FetchTransport;
 pub fn exchange_credentials_js(
     #[wasm_bindgen(unchecked_param_type = "ExchangeOptions")] options: JsValue,
 ) -> Promise {
-    let read = Given::read(&JsJson(options), &EXCHANGE_OPTIONS, Rc::default()).and_then(|given| {
+    let read = snapshot(&options, &EXCHANGE_OPTIONS)
+        .and_then(|options| Given::read(&JsJson(options), &EXCHANGE_OPTIONS, Rc::default()));
+    let read = read.and_then(|given| {
         Ok((
             Credentials::from_options(&given)?,
             Endpoint::from_options(&given)?,
@@ -55,13 +58,14 @@ pub fn get_me_js(
             "accessToken must be a string",
         ));
     };
-    let json = JsJson(options);
-    let read = Given::read(
-        &json,
-        &GET_ME_OPTIONS,
-        Rc::new(Redactor::new().with(&token)),
-    )
-    .and_then(|given| {
+    let read = snapshot(&options, &GET_ME_OPTIONS).and_then(|options| {
+        Given::read(
+            &JsJson(options),
+            &GET_ME_OPTIONS,
+            Rc::new(Redactor::new().with(&token)),
+        )
+    });
+    let read = read.and_then(|given| {
         Ok((
             Endpoint::from_options(&given)?,
             signal_of(given.options.signal)?,

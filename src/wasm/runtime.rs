@@ -32,7 +32,7 @@ pub struct Timer(JsValue);
 impl Timer {
     /// Calls `callback()` after `ms`.
     pub fn start(callback: &Function, ms: f64) -> Timer {
-        Timer(set_timeout(callback, ms.max(0.0)))
+        Timer(set_timeout(callback, crate::runtime::timer_ms(ms)))
     }
 }
 

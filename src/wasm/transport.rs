@@ -206,9 +206,13 @@ struct Deadline(JsValue);
 impl Deadline {
     fn start(controller: &AbortController, ms: f64) -> Option<Deadline> {
         ABORT.with(|abort| {
-            abort
-                .as_ref()
-                .map(|f| Deadline(set_timeout_with(f, ms.max(0.0), controller)))
+            abort.as_ref().map(|f| {
+                Deadline(set_timeout_with(
+                    f,
+                    crate::runtime::timer_ms(ms),
+                    controller,
+                ))
+            })
         })
     }
 }

@@ -53,6 +53,66 @@ for (const [entry, pkg] of entries) {
       assert.equal(sent(), 0, "nothing was sent");
     });
 
+    // Options are copied with catching reads before they are validated: a getter or a Proxy
+    // trap that throws used to escape as the caller's own Error, and a sparse array of length
+    // 2^32 - 1 was walked element by element (the call never returned).
+    test("options that throw when read are an AnkorstoreError, and the client still works", async () => {
+      const boom = () => { throw new Error("boom"); };
+      const throwing = (key) => Object.defineProperty({ ...opts(mock) }, key, { get: boom, enumerable: true });
+      const trapped = new Proxy(opts(mock), { ownKeys: boom });
+      for (const options of [throwing("clientSecret"), throwing("timeoutMs"), trapped]) {
+        const e = throwsWith(pkg, () => new AnkorstoreClient(options), "invalid_config");
+        assert.match(e.message, /could not be read/);
+        await rejectsWith(pkg, exchangeCredentials(options), "invalid_config");
+      }
+      await rejectsWith(pkg, getMe("tok", { get baseUrl() { return boom(); } }), "invalid_config");
+      const c = client();
+      const calls = [
+        () => c.me({ get signal() { return boom(); } }),
+        () => c.request("GET", "/api/v1/orders", { get query() { return boom(); } }),
+        () => c.request("GET", "/api/v1/orders", { headers: { get "x-a"() { return boom(); } } }),
+        () => c.request("GET", "/api/v1/orders", { query: new Proxy({}, { ownKeys: boom }) }),
+        () => c.pages("/api/v1/orders", { get params() { return boom(); } })[Symbol.asyncIterator]().next(),
+      ];
+      for (const call of calls) {
+        const e = await rejectsWith(pkg, call(), "invalid_argument");
+        assert.match(e.message, /^options(\.[\w-]+)* could not be read/);
+      }
+      assert.equal(sent(), 0, "nothing was sent");
+      assert.equal((await c.me()).type, "user");
+    });
+
+    test("a sparse array of length 2^32 - 1 as options is refused at once", async () => {
+      const huge = [];
+      huge.length = 2 ** 32 - 1;
+      throwsWith(pkg, () => new AnkorstoreClient(huge), "invalid_config");
+      await rejectsWith(pkg, exchangeCredentials(huge), "invalid_config");
+      const c = client();
+      await rejectsWith(pkg, c.request("GET", "/api/v1/orders", { query: huge }), "invalid_argument");
+      await rejectsWith(pkg, c.request("GET", "/api/v1/orders", { query: { a: huge } }), "invalid_argument");
+      await rejectsWith(pkg, c.request("GET", "/api/v1/orders", { params: { a: huge } }), "invalid_argument");
+    });
+
+    test("inherited options are read, as before the copy", async () => {
+      const inherited = Object.create({ clientSecret: DEMO_CLIENT_SECRET, baseUrl: mock.url });
+      inherited.clientId = DEMO_CLIENT_ID;
+      assert.equal((await new AnkorstoreClient(inherited).me()).type, "user");
+    });
+
+    test("a timeoutMs beyond what a JavaScript timer holds is no timeout at all, without a warning", async () => {
+      const warnings = [];
+      const onWarning = (w) => warnings.push(w.name);
+      process.on("warning", onWarning);
+      try {
+        assert.equal((await client({ timeoutMs: 1e12 }).me()).type, "user");
+        assert.equal((await exchangeCredentials({ ...opts(mock), timeoutMs: Number.MAX_VALUE })).tokenType, "Bearer");
+        await new Promise((resolve) => setImmediate(resolve));
+      } finally {
+        process.off("warning", onWarning);
+      }
+      assert.deepEqual(warnings, []);
+    });
+
     test("a token store's own members are free", async () => {
       const values = new Map();
       const store = { get: (k) => values.get(k), set: (k, v) => void values.set(k, v), name: "mine", extra: 1 };

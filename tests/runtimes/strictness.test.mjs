@@ -1,6 +1,6 @@
 // api.md, "Strictness and limits", in the other runtimes (the Node entries are covered by
-// tests/js/strictness.test.mjs): closed options, methods, paths, inspection and freed clients
-// in Chromium and in workerd, on the packed package.
+// tests/js/strictness.test.mjs): closed options, options that throw when read, methods,
+// paths, inspection and freed clients in Chromium and in workerd, on the packed package.
 // Run: node --test tests/runtimes/strictness.test.mjs
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,6 +20,12 @@ const CHECKS = `async ({ AnkorstoreClient, AnkorstoreError }, base, id, secret) 
   out.method = await code(() => client.request("FROB", "/api/v1/orders"));
   out.dots = await code(() => client.request("GET", "/api/v1/%2e%2e/%2E%2E/oauth/token"));
   out.rawDots = await code(() => client.request("GET", base + "/api/v1/../../__mock/echo"));
+  const boom = () => { throw new Error("boom"); };
+  out.getter = await code(() => new AnkorstoreClient({ clientId: id, clientSecret: secret, get baseUrl() { return boom(); } }));
+  out.trap = await code(() => client.request("GET", "/api/v1/orders", { query: new Proxy({}, { ownKeys: boom }) }));
+  const huge = [];
+  huge.length = 2 ** 32 - 1;
+  out.sparse = await code(() => client.request("GET", "/api/v1/orders", { query: huge }));
   out.lowercase = (await client.request("get", "/api/v1/orders")).data.length > 0;
   out.string = String(client);
   out.json = JSON.parse(JSON.stringify(client));
@@ -35,6 +41,9 @@ const expectations = (base) => ({
   method: /^invalid_argument: "FROB" is not a method/,
   dots: /^invalid_argument: /,
   rawDots: /^invalid_argument: /,
+  getter: /^invalid_config: options\.baseUrl could not be read/,
+  trap: /^invalid_argument: options\.query could not be read/,
+  sparse: /^invalid_argument: options\.query must be an object/,
   lowercase: true,
   string: `AnkorstoreClient { baseUrl: "${base}", clientId: "${DEMO_CLIENT_ID}" }`,
   json: { type: "AnkorstoreClient", baseUrl: base, clientId: DEMO_CLIENT_ID },
