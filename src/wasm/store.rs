@@ -65,7 +65,9 @@ impl TokenStore for JsStore {
         let taken = self
             .call("lock", &[JsValue::from_str(key), JsValue::from_f64(ttl_ms)])
             .await?;
-        Ok(Some(taken.as_bool() == Some(true)))
+        // Anything but a boolean is garbage: the store is ignored for this call (no lock, no
+        // wait for a holder that may not exist).
+        taken.as_bool().map(Some).ok_or(StoreError)
     }
 
     async fn unlock(&self, key: &str) -> Result<(), StoreError> {

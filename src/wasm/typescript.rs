@@ -74,7 +74,8 @@ export interface TokenStore {
   /**
    * Optional: take a short exclusive lock (resolve true when taken, false when someone else
    * holds it). With it, only one client of a fleet asks for a token while the others wait
-   * for it in the store.
+   * for it in the store. Any other answer, an error, or no answer within 2 s: the client
+   * goes on without the lock.
    */
   lock?(key: string, ttlMs: number): Promise<boolean> | boolean;
   /** Optional: release a lock taken with lock(). */

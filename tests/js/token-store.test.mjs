@@ -126,6 +126,19 @@ for (const [entry, pkg] of entries) {
       assert.equal(mock.stats().apiRequests, garbage.length, "no garbage was sent as a token");
     });
 
+    // A lock() answer that is not a boolean used to read as "held elsewhere": the client
+    // then waited about 12 s for a holder that did not exist.
+    test("a lock() answering anything but a boolean is ignored: no wait for a holder", async () => {
+      const answers = ["yes", 1, 0, null, undefined, {}, Promise.resolve("x")];
+      for (const answer of answers) {
+        const store = { get: () => null, set() {}, lock: () => answer, unlock() {} };
+        const run = await timed(() => client({ tokenStore: store }).me());
+        assert.equal(run.value?.id, USER.id, run.error?.message);
+        assert.ok(run.ms < 1500, `lock() → ${String(answer)}: took ${run.ms} ms`);
+      }
+      assert.equal(mock.stats().tokenRequests, answers.length);
+    });
+
     test("a token the API refused is not taken from the store again", async () => {
       const store = mapStore();
       const a = client({ tokenStore: store });
