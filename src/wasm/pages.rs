@@ -7,14 +7,14 @@ use std::rc::Rc;
 use js_sys::Promise;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
 use crate::pages::Pages;
 
-use super::error::error_to_js;
 use super::inspect::teach_inspect;
 use super::json::{to_js, JsJson};
-use super::promise::{promise, rejected};
+use super::promise::promise;
 use super::runtime::JsRuntime;
 use super::store::JsStore;
 use super::transport::FetchTransport;
@@ -25,12 +25,20 @@ type WebPages = Pages<JsRuntime, FetchTransport, JsStore>;
 enum Walk {
     /// Ready for the next step.
     Ready(Box<WebPages>),
-    /// A `next()` is under way (it holds the walk).
+    /// A step is under way (it holds the walk).
     Busy,
     /// Ended: by its last page, an error, or `return()`.
     Done,
     /// Never started: its options were wrong (the first `next()` rejects with this).
     Refused(Error),
+}
+
+/// What an iterator and the iterator `[Symbol.asyncIterator]()` returns share.
+struct Shared {
+    walk: RefCell<Walk>,
+    /// The promise of the last `next()`: a `next()` called before it settles waits for it,
+    /// so that steps run one at a time, in call order (as an async generator queues them).
+    last: RefCell<Option<Promise>>,
 }
 
 /// `{ value, done }`, what `next()` resolves to.
@@ -54,7 +62,7 @@ fn step(value: Option<&JsJson>) -> JsValue {
 /// `AsyncIterable`, and the class is not exported (it has no constructor to call).
 #[wasm_bindgen(skip_typescript)]
 pub struct PageIterator {
-    walk: Rc<RefCell<Walk>>,
+    shared: Rc<Shared>,
 }
 
 thread_local! {
@@ -66,19 +74,52 @@ impl PageIterator {
     /// A walk that starts at the first `next()`.
     pub fn new(pages: Result<WebPages, Error>) -> PageIterator {
         if !INSPECTABLE.with(Cell::get) {
-            let probe = PageIterator {
-                walk: Rc::new(RefCell::new(Walk::Done)),
-            };
+            let probe = PageIterator::with(Walk::Done);
             teach_inspect(JsValue::from(probe), &INSPECTABLE);
         }
         let walk = match pages {
             Ok(pages) => Walk::Ready(Box::new(pages)),
             Err(e) => Walk::Refused(e),
         };
+        PageIterator::with(walk)
+    }
+
+    fn with(walk: Walk) -> PageIterator {
         PageIterator {
-            walk: Rc::new(RefCell::new(walk)),
+            shared: Rc::new(Shared {
+                walk: RefCell::new(walk),
+                last: RefCell::new(None),
+            }),
         }
     }
+}
+
+/// One step of the walk, once the steps asked for before it have settled.
+async fn advance(shared: Rc<Shared>, previous: Option<Promise>) -> Result<JsValue, Error> {
+    if let Some(previous) = previous {
+        let _ = JsFuture::from(previous).await; // its outcome went to its own caller
+    }
+    let taken = std::mem::replace(&mut *shared.walk.borrow_mut(), Walk::Busy);
+    let mut pages = match taken {
+        Walk::Ready(pages) => pages,
+        Walk::Refused(e) => {
+            *shared.walk.borrow_mut() = Walk::Done;
+            return Err(e);
+        }
+        Walk::Done | Walk::Busy => {
+            *shared.walk.borrow_mut() = Walk::Done;
+            return Ok(step(None));
+        }
+    };
+    let result = pages.step().await;
+    let mut state = shared.walk.borrow_mut();
+    // return() may have been called meanwhile: it ended the walk.
+    let ended = matches!(*state, Walk::Done);
+    *state = match &result {
+        Ok(Some(_)) if !ended => Walk::Ready(pages),
+        _ => Walk::Done,
+    };
+    result.map(|value| step(value.as_ref()))
 }
 
 #[wasm_bindgen]
@@ -86,36 +127,10 @@ impl PageIterator {
     /// The next page or resource: `{ value, done: false }`, or `{ done: true }` at the end.
     #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<unknown, undefined>>")]
     pub fn next(&self) -> Promise {
-        let walk = Rc::clone(&self.walk);
-        let taken = std::mem::replace(&mut *walk.borrow_mut(), Walk::Busy);
-        let mut pages = match taken {
-            Walk::Ready(pages) => pages,
-            Walk::Busy => {
-                return Promise::reject(&error_to_js(&Error::new(
-                    ErrorCode::InvalidArgument,
-                    "next() was called before the previous next() settled; await each step",
-                )))
-            }
-            Walk::Done => {
-                *walk.borrow_mut() = Walk::Done;
-                return Promise::resolve(&step(None));
-            }
-            Walk::Refused(e) => {
-                *walk.borrow_mut() = Walk::Done;
-                return rejected(e);
-            }
-        };
-        promise(async move {
-            let result = pages.step().await;
-            let mut state = walk.borrow_mut();
-            // return() may have been called meanwhile: it ended the walk.
-            let ended = matches!(*state, Walk::Done);
-            *state = match &result {
-                Ok(Some(_)) if !ended => Walk::Ready(pages),
-                _ => Walk::Done,
-            };
-            result.map(|value| step(value.as_ref()))
-        })
+        let previous = self.shared.last.borrow_mut().take();
+        let next = promise(advance(Rc::clone(&self.shared), previous));
+        *self.shared.last.borrow_mut() = Some(next.clone());
+        next
     }
 
     /// Ends the walk (no further request): what `break` in a `for await` loop calls.
@@ -124,7 +139,7 @@ impl PageIterator {
         unchecked_return_type = "Promise<IteratorResult<unknown, undefined>>"
     )]
     pub fn finish(&self) -> Promise {
-        *self.walk.borrow_mut() = Walk::Done;
+        *self.shared.walk.borrow_mut() = Walk::Done;
         Promise::resolve(&step(None))
     }
 
@@ -132,7 +147,7 @@ impl PageIterator {
     /// released early, so that a later `next()` still answers `{ done: true }`.
     #[wasm_bindgen(js_name = free)]
     pub fn release(&self) {
-        *self.walk.borrow_mut() = Walk::Done;
+        *self.shared.walk.borrow_mut() = Walk::Done;
     }
 
     /// What `String(iterator)` and `util.inspect(iterator)` show.
@@ -145,7 +160,7 @@ impl PageIterator {
     #[wasm_bindgen(js_name = "[Symbol.asyncIterator]")]
     pub fn iterator(&self) -> PageIterator {
         PageIterator {
-            walk: Rc::clone(&self.walk),
+            shared: Rc::clone(&self.shared),
         }
     }
 }

@@ -222,6 +222,30 @@ for (const [entry, pkg] of entries) {
     });
   });
 
+  describe(`${entry}: next() called again before the previous one settled`, () => {
+    beforeEach(() => mock.reset());
+
+    // As an async generator queues them: one request at a time, pages in order.
+    test("the steps run one at a time, in call order, then done", async () => {
+      const walk = client().pages(ORDERS)[Symbol.asyncIterator]();
+      const pages = Math.ceil(ORDER_IDS.length / 10);
+      const steps = await Promise.all(Array.from({ length: pages + 2 }, () => walk.next()));
+      const ids = steps.filter((s) => !s.done).flatMap((s) => s.value.data.map((o) => o.id));
+      assert.deepEqual(ids, ORDER_IDS);
+      assert.deepEqual(steps.slice(pages), [{ done: true }, { done: true }]);
+      assert.equal(mock.stats().apiRequests, pages);
+    });
+
+    test("a failing step rejects its own next() only; the later ones answer done", async () => {
+      mock.script("orders", { status: 404, body: { errors: [{ status: "404", detail: "gone" }] } });
+      const walk = client().pages(ORDERS)[Symbol.asyncIterator]();
+      const [first, second] = await Promise.allSettled([walk.next(), walk.next()]);
+      assert.equal(first.status, "rejected");
+      assert.equal(first.reason.code, "not_found");
+      assert.deepEqual(second, { status: "fulfilled", value: { done: true } });
+    });
+  });
+
   describe(`${entry}: leaving a walk early sends nothing more`, () => {
     beforeEach(() => mock.reset());
 
