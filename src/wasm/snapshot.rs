@@ -40,10 +40,12 @@ fn copy(
     if !value.is_object() {
         return Ok(value.clone()); // primitives, functions
     }
+    // First, as it catches: a revoked Proxy throws here (and would in `Array.isArray`).
+    let prototype = Reflect::get_prototype_of(value).map_err(|_| path.to_string())?;
     if Array::is_array(value) {
         return Ok(Array::new().into());
     }
-    if depth > 0 && !is_plain(value).map_err(|_| path.to_string())? {
+    if depth > 0 && !is_plain(&prototype) {
         return Ok(value.clone()); // an AbortSignal, Headers, a class instance: as it is
     }
     let out = Object::new();
@@ -95,12 +97,11 @@ fn put(out: &Object, from: &JsValue, name: &str, depth: usize, path: &str) -> Re
     Ok(())
 }
 
-/// Whether `value`'s prototype is `Object.prototype` or `null` (a literal or a dictionary).
-fn is_plain(value: &JsValue) -> Result<bool, JsValue> {
-    let prototype = Reflect::get_prototype_of(value)?;
+/// Whether `prototype` is `Object.prototype` or `null`: that of a literal or a dictionary.
+fn is_plain(prototype: &Object) -> bool {
     if prototype.is_null() {
-        return Ok(true);
+        return true;
     }
-    let object_prototype = Reflect::get_prototype_of(&Object::new())?;
-    Ok(JsValue::from(prototype) == JsValue::from(object_prototype))
+    let object_prototype = Reflect::get_prototype_of(&Object::new()).ok();
+    object_prototype.is_some_and(|p| JsValue::from(p) == JsValue::from(prototype))
 }

@@ -60,7 +60,9 @@ for (const [entry, pkg] of entries) {
       const boom = () => { throw new Error("boom"); };
       const throwing = (key) => Object.defineProperty({ ...opts(mock) }, key, { get: boom, enumerable: true });
       const trapped = new Proxy(opts(mock), { ownKeys: boom });
-      for (const options of [throwing("clientSecret"), throwing("timeoutMs"), trapped]) {
+      const revoked = Proxy.revocable(opts(mock), {});
+      revoked.revoke();
+      for (const options of [throwing("clientSecret"), throwing("timeoutMs"), trapped, revoked.proxy]) {
         const e = throwsWith(pkg, () => new AnkorstoreClient(options), "invalid_config");
         assert.match(e.message, /could not be read/);
         await rejectsWith(pkg, exchangeCredentials(options), "invalid_config");
@@ -72,6 +74,8 @@ for (const [entry, pkg] of entries) {
         () => c.request("GET", "/api/v1/orders", { get query() { return boom(); } }),
         () => c.request("GET", "/api/v1/orders", { headers: { get "x-a"() { return boom(); } } }),
         () => c.request("GET", "/api/v1/orders", { query: new Proxy({}, { ownKeys: boom }) }),
+        () => c.request("GET", "/api/v1/orders", { query: revoked.proxy }),
+        () => c.request("GET", "/api/v1/orders", { query: new Proxy(revoked.proxy, {}) }),
         () => c.pages("/api/v1/orders", { get params() { return boom(); } })[Symbol.asyncIterator]().next(),
       ];
       for (const call of calls) {
