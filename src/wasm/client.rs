@@ -31,17 +31,21 @@ use super::transport::FetchTransport;
 /// The client of the wasm build.
 pub type WebClient = Client<JsRuntime, FetchTransport, JsStore>;
 
-/// `options.signal`: absent, or an `AbortSignal`.
-pub fn signal_of(signal: Option<JsJson>) -> Result<Option<AbortSignal>, Error> {
-    signal
-        .map(|s| s.0.dyn_into::<AbortSignal>())
-        .transpose()
-        .map_err(|_| {
-            Error::new(
-                ErrorCode::InvalidArgument,
-                "options.signal must be an AbortSignal",
-            )
-        })
+/// `options.signal`: absent, or an `AbortSignal`; else an error with `code` (that of the
+/// options it belongs to).
+pub fn signal_of(signal: Option<JsJson>, code: ErrorCode) -> Result<Option<AbortSignal>, Error> {
+    let refused = || Error::new(code, "options.signal must be an AbortSignal");
+    let Some(signal) = signal else {
+        return Ok(None);
+    };
+    let signal = signal.0.dyn_into::<AbortSignal>().map_err(|_| refused())?;
+    // `instanceof` holds for a Proxy of a signal or an `Object.create(AbortSignal.prototype)`
+    // too; their `aborted` getter throws. Only a signal whose state reads is taken.
+    let state = js_sys::Reflect::get(&signal, &JsValue::from_str("aborted"));
+    match state {
+        Ok(state) if state.as_bool().is_some() => Ok(Some(signal)),
+        _ => Err(refused()),
+    }
 }
 
 /// Reads call options of `shape` that may be absent: their members, and their `signal`.
@@ -53,7 +57,7 @@ fn call_options(
     let json = JsJson(snapshot(options, shape)?);
     Given::read(&json, shape, quoter)?;
     let mut read: CallOptions<JsJson> = json.decode().unwrap_or_default();
-    let signal = signal_of(read.signal.take())?;
+    let signal = signal_of(read.signal.take(), shape.code)?;
     Ok((read, signal))
 }
 

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use js_sys::{Function, Promise};
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
@@ -161,11 +161,11 @@ impl Runtime for JsRuntime {
     }
 
     fn is_aborted(&self, signal: &AbortSignal) -> bool {
-        signal.aborted()
+        read_aborted(signal)
     }
 
     async fn aborted(&self, signal: &AbortSignal) {
-        if signal.aborted() {
+        if read_aborted(signal) {
             return;
         }
         // The listener resolves a promise of ours: the signal's reason, whatever the caller
@@ -176,4 +176,12 @@ impl Runtime for JsRuntime {
         let _listener = resolve_fn.map(|resolve| Listener::new(signal, resolve));
         let _ = JsFuture::from(promise).await;
     }
+}
+
+/// `signal.aborted`, read through `Reflect` (whose binding catches): a caller's object that
+/// passes `instanceof AbortSignal` without being one (a Proxy, `Object.create`) throws on
+/// the getter, which would otherwise escape from a task as an uncaught exception. What cannot
+/// be read counts as aborted.
+pub fn read_aborted(signal: &AbortSignal) -> bool {
+    Reflect::get(signal, &JsValue::from_str("aborted")).map_or(true, |v| v.is_truthy())
 }

@@ -86,7 +86,33 @@ for (const [entry, pkg] of entries) {
       assert.equal((await c.me()).type, "user");
     });
 
-    test("a sparse array of length 2^32 - 1 as options is refused at once", async () => {
+    // instanceof AbortSignal holds for these, but their aborted getter throws: read inside a
+    // task, that exception used to escape uncaught and end the Node process.
+    test("a signal that only looks like an AbortSignal is refused, and nothing escapes", { timeout: 20_000 }, async () => {
+      const uncaught = [];
+      const onUncaught = (e) => uncaught.push(e);
+      process.on("uncaughtException", onUncaught);
+      try {
+        const c = client();
+        const fake = Object.create(AbortSignal.prototype);
+        const e = await rejectsWith(pkg, c.me({ signal: fake }), "invalid_argument");
+        assert.match(e.message, /options\.signal must be an AbortSignal/);
+        await rejectsWith(pkg, c.request("GET", "/api/v1/orders", { signal: fake }), "invalid_argument");
+        await rejectsWith(pkg, getMe("tok", { baseUrl: mock.url, signal: fake }), "invalid_config");
+        // Node's signals read through a Proxy (their brand is a symbol): such a one works.
+        const controller = new AbortController();
+        assert.equal((await c.me({ signal: new Proxy(controller.signal, {}) })).type, "user");
+        controller.abort();
+        await rejectsWith(pkg, c.me({ signal: new Proxy(controller.signal, {}) }), "aborted");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      } finally {
+        process.off("uncaughtException", onUncaught);
+      }
+      assert.deepEqual(uncaught, []);
+      assert.equal(mock.stats().apiRequests, 1, "only the me() with a live signal was sent");
+    });
+
+    test("a sparse array of length 2^32 - 1 as options is refused at once", { timeout: 20_000 }, async () => {
       const huge = [];
       huge.length = 2 ** 32 - 1;
       throwsWith(pkg, () => new AnkorstoreClient(huge), "invalid_config");

@@ -26,6 +26,7 @@ const CHECKS = `async ({ AnkorstoreClient, AnkorstoreError }, base, id, secret) 
   const huge = [];
   huge.length = 2 ** 32 - 1;
   out.sparse = await code(() => client.request("GET", "/api/v1/orders", { query: huge }));
+  out.fakeSignal = await code(() => client.me({ signal: Object.create(AbortSignal.prototype) }));
   out.lowercase = (await client.request("get", "/api/v1/orders")).data.length > 0;
   out.string = String(client);
   out.json = JSON.parse(JSON.stringify(client));
@@ -44,6 +45,7 @@ const expectations = (base) => ({
   getter: /^invalid_config: options\.baseUrl could not be read/,
   trap: /^invalid_argument: options\.query could not be read/,
   sparse: /^invalid_argument: options\.query must be an object/,
+  fakeSignal: /^invalid_argument: options\.signal must be an AbortSignal$/,
   lowercase: true,
   string: `AnkorstoreClient { baseUrl: "${base}", clientId: "${DEMO_CLIENT_ID}" }`,
   json: { type: "AnkorstoreClient", baseUrl: base, clientId: DEMO_CLIENT_ID },
