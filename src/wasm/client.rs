@@ -39,8 +39,9 @@ pub fn signal_of(signal: Option<JsJson>, code: ErrorCode) -> Result<Option<Abort
         return Ok(None);
     };
     let signal = signal.0.dyn_into::<AbortSignal>().map_err(|_| refused())?;
-    // `instanceof` holds for a Proxy of a signal or an `Object.create(AbortSignal.prototype)`
-    // too; their `aborted` getter throws. Only a signal whose state reads is taken.
+    // `instanceof` holds for an `Object.create(AbortSignal.prototype)` too (and for a Proxy
+    // of a signal, which browsers cannot read through); its `aborted` getter throws. Only a
+    // signal whose state reads is taken.
     let state = js_sys::Reflect::get(&signal, &JsValue::from_str("aborted"));
     match state {
         Ok(state) if state.as_bool().is_some() => Ok(Some(signal)),
