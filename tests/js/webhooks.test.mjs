@@ -54,6 +54,19 @@ for (const [entry, pkg] of entries) {
       assert.match(payloadError.message, /payload|body/);
     });
 
+    // A transferred body buffer used to throw the runtime's own TypeError.
+    test("bytes whose buffer was detached throw an AnkorstoreError; the next call works", () => {
+      const good = createHmac("sha256", EVENT_SECRET).update(EVENT_BODY).digest("hex");
+      const buffer = new TextEncoder().encode(EVENT_BODY).buffer;
+      const view = new Uint8Array(buffer);
+      structuredClone(buffer, { transfer: [buffer] });
+      for (const payload of [buffer, view]) {
+        const error = throwsWith(pkg, () => pkg.verifyWebhookSignature(payload, good, EVENT_SECRET), "invalid_argument");
+        assert.match(error.message, /detached/);
+      }
+      assert.equal(pkg.verifyWebhookSignature(new TextEncoder().encode(EVENT_BODY).buffer, good, EVENT_SECRET), true);
+    });
+
     test("the secret never appears in what it throws", () => {
       const secret = "whsec_do_not_leak_123";
       const error = throwsWith(pkg, () => pkg.verifyWebhookSignature(42, "00", secret), "invalid_argument");
