@@ -31,10 +31,15 @@ use super::transport::FetchTransport;
 /// The client of the wasm build.
 pub type WebClient = Client<JsRuntime, FetchTransport, JsStore>;
 
-/// `options.signal`: absent, or an `AbortSignal`; else an error with `code` (that of the
-/// options it belongs to).
-pub fn signal_of(signal: Option<JsJson>, code: ErrorCode) -> Result<Option<AbortSignal>, Error> {
-    let refused = || Error::new(code, "options.signal must be an AbortSignal");
+/// `options.signal`: absent, or an `AbortSignal`. Anything else is a bad argument of the call
+/// (`invalid_argument`, getMe's too: the signal belongs to this call, not to a configuration).
+pub fn signal_of(signal: Option<JsJson>) -> Result<Option<AbortSignal>, Error> {
+    let refused = || {
+        Error::new(
+            ErrorCode::InvalidArgument,
+            "options.signal must be an AbortSignal",
+        )
+    };
     let Some(signal) = signal else {
         return Ok(None);
     };
@@ -58,7 +63,7 @@ fn call_options(
     let json = JsJson(snapshot(options, shape)?);
     Given::read(&json, shape, quoter)?;
     let mut read: CallOptions<JsJson> = json.decode().unwrap_or_default();
-    let signal = signal_of(read.signal.take(), shape.code)?;
+    let signal = signal_of(read.signal.take())?;
     Ok((read, signal))
 }
 

@@ -68,7 +68,7 @@ pub fn get_me_js(
     let read = read.and_then(|given| {
         Ok((
             Endpoint::from_options(&given)?,
-            signal_of(given.options.signal, GET_ME_OPTIONS.code)?,
+            signal_of(given.options.signal)?,
         ))
     });
     let (endpoint, signal) = match read {

@@ -98,7 +98,7 @@ for (const [entry, pkg] of entries) {
         const e = await rejectsWith(pkg, c.me({ signal: fake }), "invalid_argument");
         assert.match(e.message, /options\.signal must be an AbortSignal/);
         await rejectsWith(pkg, c.request("GET", "/api/v1/orders", { signal: fake }), "invalid_argument");
-        await rejectsWith(pkg, getMe("tok", { baseUrl: mock.url, signal: fake }), "invalid_config");
+        await rejectsWith(pkg, getMe("tok", { baseUrl: mock.url, signal: fake }), "invalid_argument");
         // Node's signals read through a Proxy (their brand is a symbol): such a one works.
         const controller = new AbortController();
         assert.equal((await c.me({ signal: new Proxy(controller.signal, {}) })).type, "user");
