@@ -9,6 +9,7 @@ use crate::api::{ApiRequest, DataList, PageLinks};
 use crate::client::Client;
 use crate::error::{Error, ErrorCode};
 use crate::runtime::{Payload, Runtime, TokenStore, Transport};
+use crate::url::append_query;
 
 /// What a walk yields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,26 +75,34 @@ impl<R: Runtime, T: Transport, S: TokenStore> Pages<R, T, S> {
                 return Ok(None); // an empty page ends the list
             };
             let links: PageLinks = document.decode().unwrap_or_default();
-            self.next = links.next().map(|next| {
+            // A link to the page itself would keep a `for await` loop fetching it forever:
+            // it ends the walk, as no link does (JSON:API servers point `next` at the last
+            // page itself, here and there).
+            let here = self.url_of(&call);
+            self.next = links.next().and_then(|next| {
                 // A URI reference, resolved against this page's URL; the next step holds the
                 // result to the rules of request() again.
-                let path = self.client.base().follow(&call.path, next).map_err(|e| {
-                    Error::new(
-                        ErrorCode::InvalidArgument,
-                        format!(
-                            "links.next of {} {}; nothing was sent",
-                            self.quoted(&call),
-                            e.0
-                        ),
-                    )
-                })?;
-                Ok(ApiRequest {
+                let path = match self.client.base().follow(&call.path, next) {
+                    Ok(path) if Some(&path) == here.as_ref() => return None,
+                    Ok(path) => path,
+                    Err(e) => {
+                        return Some(Err(Error::new(
+                            ErrorCode::InvalidArgument,
+                            format!(
+                                "links.next of {} {}; nothing was sent",
+                                self.quoted(&call),
+                                e.0
+                            ),
+                        )))
+                    }
+                };
+                Some(Ok(ApiRequest {
                     method: "GET".into(),
                     path,
                     query: Vec::new(), // links.next carries the query of the next page
                     headers: call.headers.clone(),
                     body: None,
-                })
+                }))
             });
             match self.yields {
                 Yield::Pages => return Ok(Some(document)),
@@ -111,6 +120,13 @@ impl<R: Runtime, T: Transport, S: TokenStore> Pages<R, T, S> {
                 }
             }
         }
+    }
+
+    /// The URL `call` fetched (as `request()` builds it), if it resolves.
+    fn url_of(&self, call: &ApiRequest) -> Option<String> {
+        let mut url = self.client.base().resolve(&call.path).ok()?;
+        append_query(&mut url, &call.query);
+        Some(url)
     }
 
     /// `GET <path>` of a page for a message: the path without its query, redacted (after the

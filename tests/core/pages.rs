@@ -109,3 +109,36 @@ fn messages_never_quote_a_credential_from_a_link() {
         error.message
     );
 }
+
+#[test]
+fn a_page_linking_to_itself_ends_the_walk() {
+    // The first page, its query given as an option; its link is its own URL.
+    let (mut h, c) = Harness::with_token(json!({}));
+    let mut first = get("/api/v1/orders");
+    first.query = vec![("page[limit]".into(), "2".into())];
+    let itself = format!("{BASE}/api/v1/orders?page%5Blimit%5D=2");
+    h.platform.api([page("1", Some(&itself))]);
+    let mut pages = Pages::new(c.clone(), first, Yield::Resources, None);
+    let (resources, error) = h.run(async move {
+        let mut out = Vec::new();
+        loop {
+            match pages.step().await {
+                Ok(Some(v)) => out.push(v),
+                Ok(None) => return (out, None),
+                Err(e) => return (out, Some(e)),
+            }
+        }
+    });
+    assert_eq!((resources.len(), error), (1, None));
+    assert_eq!(h.platform.count(Route::Api), 1);
+
+    // Later in a walk: page 2 links to itself (a relative link this time).
+    let (mut h, c) = Harness::with_token(json!({}));
+    h.platform.api([
+        page("1", Some("/api/v1/orders?page[after]=1")),
+        page("2", Some("?page[after]=1")),
+    ]);
+    let (resources, error) = walk(&mut h, &c, "/api/v1/orders", Yield::Resources);
+    assert_eq!((resources.len(), error), (2, None));
+    assert_eq!(h.platform.count(Route::Api), 2);
+}
