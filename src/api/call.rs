@@ -61,6 +61,22 @@ fn invalid_argument(message: String) -> Error {
     Error::new(ErrorCode::InvalidArgument, message)
 }
 
+/// Headers that `fetch` sets from the connection and the body itself. Browsers silently drop
+/// them and Node's fetch fails on several (`transfer-encoding`, `keep-alive`, `upgrade`,
+/// `expect`, a wrong `content-length`) with what reads as a network error: refused at once,
+/// the same in every runtime.
+const FETCH_MANAGED: [&str; 9] = [
+    "connection",
+    "content-length",
+    "expect",
+    "host",
+    "keep-alive",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
 /// The methods `request()` sends.
 const METHODS: [&str; 6] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
 
@@ -127,6 +143,11 @@ pub fn prepare_request(
                 "the Authorization header is set by the client from its token; do not pass it"
                     .into(),
             ));
+        }
+        if FETCH_MANAGED.contains(&lower.as_str()) {
+            return Err(invalid_argument(format!(
+                "the {lower} header is managed by fetch itself (browsers drop it, Node refuses some values); do not pass it"
+            )));
         }
         headers.retain(|(n, _)| *n != lower);
         headers.push((lower, value.clone()));
@@ -230,6 +251,10 @@ mod tests {
             call("TRACE", "/x"),
             with_body,
             with_header("Authorization", "Bearer x"),
+            with_header("Transfer-Encoding", "chunked"),
+            with_header("content-length", "5"),
+            with_header("HOST", "evil.example"),
+            with_header("Keep-Alive", "1"),
             with_header("x", "a\r\nb"),
             with_header("a b", "1"),
         ];

@@ -95,6 +95,7 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean>;
   /** Sent as JSON (Content-Type: application/vnd.api+json). */
   body?: unknown;
+  /** Extra headers; not Authorization (set from the token) nor those fetch sets itself (Host, Content-Length, Connection…). */
   headers?: Record<string, string>;
   /** Cancels this call and its retries: rejects with "aborted". */
   signal?: AbortSignal;
@@ -131,6 +132,7 @@ export interface PageOptions {
   /** Values of the {placeholders} of the path, each percent-encoded as one segment. */
   params?: Record<string, string | number>;
   query?: Record<string, string | number | boolean>;
+  /** Extra headers; not Authorization (set from the token) nor those fetch sets itself (Host, Content-Length, Connection…). */
   headers?: Record<string, string>;
   /** Cancels the walk: the iteration rejects with "aborted". */
   signal?: AbortSignal;

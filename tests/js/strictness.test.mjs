@@ -161,6 +161,17 @@ for (const [entry, pkg] of entries) {
       assert.ok(Array.isArray((await c.request("get", "/api/v1/orders")).data));
       assert.equal((await c.request("Delete", "/api/v1/webhook-subscriptions/1")), null);
     });
+
+    // Node's fetch failed on these with what read as a network error; browsers drop them.
+    test("headers that fetch manages itself are refused before sending", async () => {
+      const c = client();
+      const managed = { "Transfer-Encoding": "chunked", "Keep-Alive": "1", Upgrade: "h2c", Expect: "100-continue", "Content-Length": "1", Host: "evil.example", Connection: "close", TE: "trailers", Trailer: "x" };
+      for (const [name, value] of Object.entries(managed)) {
+        const e = await rejectsWith(pkg, c.request("POST", "/api/v1/orders", { body: {}, headers: { [name]: value } }), "invalid_argument");
+        assert.match(e.message, new RegExp(`the ${name.toLowerCase()} header is managed by fetch`));
+      }
+      assert.equal(sent(), 0, "nothing was sent");
+    });
   });
 
   describe(`${entry}: paths stay under the base URL`, () => {
