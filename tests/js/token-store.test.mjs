@@ -134,7 +134,7 @@ for (const [entry, pkg] of entries) {
         const store = { get: () => null, set() {}, lock: () => answer, unlock() {} };
         const run = await timed(() => client({ tokenStore: store }).me());
         assert.equal(run.value?.id, USER.id, run.error?.message);
-        assert.ok(run.ms < 1500, `lock() → ${String(answer)}: took ${run.ms} ms`);
+        assert.ok(run.ms < 5000, `lock() → ${String(answer)}: took ${run.ms} ms (a wait for a holder lasts 12 s)`);
       }
       assert.equal(mock.stats().tokenRequests, answers.length);
     });
