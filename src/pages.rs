@@ -78,12 +78,11 @@ impl<R: Runtime, T: Transport, S: TokenStore> Pages<R, T, S> {
             // A link to the page itself would keep a `for await` loop fetching it forever:
             // it ends the walk, as no link does (JSON:API servers point `next` at the last
             // page itself, here and there).
-            let here = self.url_of(&call);
             self.next = links.next().and_then(|next| {
                 // A URI reference, resolved against this page's URL; the next step holds the
                 // result to the rules of request() again.
                 let path = match self.client.base().follow(&call.path, next) {
-                    Ok(path) if Some(&path) == here.as_ref() => return None,
+                    Ok(path) if Some(&path) == self.url_of(&call).as_ref() => return None,
                     Ok(path) => path,
                     Err(e) => {
                         return Some(Err(Error::new(

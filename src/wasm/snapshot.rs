@@ -48,7 +48,8 @@ fn copy(
     if depth > 0 && !is_plain(&prototype) {
         return Ok(value.clone()); // an AbortSignal, Headers, a class instance: as it is
     }
-    let out = Object::new();
+    // No prototype: a `__proto__` key is then an own member like any other.
+    let out = Object::create(JsValue::NULL.unchecked_ref());
     let keys = Reflect::own_keys(value).map_err(|_| path.to_string())?;
     for key in keys.iter() {
         let Some(name) = key.as_string() else {
@@ -74,34 +75,27 @@ fn copy(
     Ok(out.into())
 }
 
-/// Copies member `name` of `from` into `out` as an own data property (even `__proto__`).
+/// Copies member `name` of `from` into `out` (which has no prototype, so even `__proto__`
+/// lands as an own member).
 fn put(out: &Object, from: &JsValue, name: &str, depth: usize, path: &str) -> Result<(), String> {
-    let here = format!("{path}.{name}");
+    let here = || format!("{path}.{name}");
     let key = JsValue::from_str(name);
-    let member = Reflect::get(from, &key).map_err(|_| here.clone())?;
+    let member = Reflect::get(from, &key).map_err(|_| here())?;
     let member = if (depth == 0 && KEPT.contains(&name)) || depth >= DEPTH {
         member
     } else {
-        copy(&member, depth + 1, &here, None)?
+        copy(&member, depth + 1, &here(), None)?
     };
-    let descriptor = Object::new();
-    for (field, v) in [
-        ("value", member),
-        ("enumerable", JsValue::TRUE),
-        ("writable", JsValue::TRUE),
-        ("configurable", JsValue::TRUE),
-    ] {
-        Reflect::set(&descriptor, &JsValue::from_str(field), &v).map_err(|_| here.clone())?;
-    }
-    Reflect::define_property(out, &key, &descriptor).map_err(|_| here.clone())?;
+    Reflect::set(out, &key, &member).map_err(|_| here())?;
     Ok(())
+}
+
+thread_local! {
+    /// `Object.prototype`, read once.
+    static OBJECT_PROTOTYPE: Option<Object> = Reflect::get_prototype_of(&Object::new()).ok();
 }
 
 /// Whether `prototype` is `Object.prototype` or `null`: that of a literal or a dictionary.
 fn is_plain(prototype: &Object) -> bool {
-    if prototype.is_null() {
-        return true;
-    }
-    let object_prototype = Reflect::get_prototype_of(&Object::new()).ok();
-    object_prototype.is_some_and(|p| JsValue::from(p) == JsValue::from(prototype))
+    prototype.is_null() || OBJECT_PROTOTYPE.with(|p| p.as_ref() == Some(prototype))
 }

@@ -3,14 +3,15 @@
 //! a refused link ends the walk after its page, with nothing sent; messages never quote a
 //! credential a server put in a link.
 
-use ankorstore_client::{Error, ErrorCode, Pages, Yield};
+use ankorstore_client::{ApiRequest, Error, ErrorCode, Pages, Yield};
 use serde_json::{json, Value};
 
 use crate::support::*;
 
-/// Every step of a walk over `path`: what it yielded, and the error that ended it, if any.
-fn walk(h: &mut Harness, c: &C, path: &str, yields: Yield) -> (Vec<Value>, Option<Error>) {
-    let mut pages = Pages::new(c.clone(), get(path), yields, None);
+/// Every step of a walk starting with `first`: what it yielded, and the error that ended it,
+/// if any.
+fn walk(h: &mut Harness, c: &C, first: ApiRequest, yields: Yield) -> (Vec<Value>, Option<Error>) {
+    let mut pages = Pages::new(c.clone(), first, yields, None);
     h.run(async move {
         let mut out = Vec::new();
         loop {
@@ -42,7 +43,7 @@ fn links_resolve_against_the_page_url_under_a_base_path() {
         page("4", Some("https://h.example/api/v1/orders?page[after]=4")),
         page("5", None),
     ]);
-    let (resources, error) = walk(&mut h, &c, "/v1/orders", Yield::Resources);
+    let (resources, error) = walk(&mut h, &c, get("/v1/orders"), Yield::Resources);
     assert!(error.is_none(), "{error:?}");
     let ids: Vec<_> = resources.iter().map(|r| r["id"].clone()).collect();
     assert_eq!(ids, ["1", "2", "3", "4", "5"]);
@@ -73,7 +74,7 @@ fn a_refused_link_ends_the_walk_after_its_page_with_nothing_sent() {
         h.platform.api([page("1", Some(link))]);
         h.platform
             .fallback(Route::Api, |_| Answer::json(200, json!({"data": []})));
-        let (pages, error) = walk(&mut h, &c, "/v1/orders", Yield::Pages);
+        let (pages, error) = walk(&mut h, &c, get("/v1/orders"), Yield::Pages);
         assert_eq!(
             pages.len(),
             1,
@@ -94,7 +95,7 @@ fn messages_never_quote_a_credential_from_a_link() {
         page("1", Some(&echo)),
         Answer::json(200, json!({"data": {"type": "orders", "id": "2"}})),
     ]);
-    let (_, error) = walk(&mut h, &c, "/api/v1/orders", Yield::Resources);
+    let (_, error) = walk(&mut h, &c, get("/api/v1/orders"), Yield::Resources);
     let error = error.expect("a page whose data is not a list");
     assert_eq!(error.code, ErrorCode::InvalidResponse);
     let text = format!("{error} {error:?}");
@@ -118,17 +119,7 @@ fn a_page_linking_to_itself_ends_the_walk() {
     first.query = vec![("page[limit]".into(), "2".into())];
     let itself = format!("{BASE}/api/v1/orders?page%5Blimit%5D=2");
     h.platform.api([page("1", Some(&itself))]);
-    let mut pages = Pages::new(c.clone(), first, Yield::Resources, None);
-    let (resources, error) = h.run(async move {
-        let mut out = Vec::new();
-        loop {
-            match pages.step().await {
-                Ok(Some(v)) => out.push(v),
-                Ok(None) => return (out, None),
-                Err(e) => return (out, Some(e)),
-            }
-        }
-    });
+    let (resources, error) = walk(&mut h, &c, first, Yield::Resources);
     assert_eq!((resources.len(), error), (1, None));
     assert_eq!(h.platform.count(Route::Api), 1);
 
@@ -138,7 +129,7 @@ fn a_page_linking_to_itself_ends_the_walk() {
         page("1", Some("/api/v1/orders?page[after]=1")),
         page("2", Some("?page[after]=1")),
     ]);
-    let (resources, error) = walk(&mut h, &c, "/api/v1/orders", Yield::Resources);
+    let (resources, error) = walk(&mut h, &c, get("/api/v1/orders"), Yield::Resources);
     assert_eq!((resources.len(), error), (2, None));
     assert_eq!(h.platform.count(Route::Api), 2);
 }

@@ -3,21 +3,12 @@
 // local mock (the real Ankorstore is never contacted). Screenshots go to tests/artifacts/.
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
 
 import { createOrders } from "../../mock/data.mjs";
 import { startMock } from "../../mock/server.mjs";
 import { startDemoServer } from "../../server/demo-server.mjs";
-import { CHROMIUM_ARGS, openRecordedTab } from "./support.mjs";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const artifacts = join(root, "tests", "artifacts");
-// The packed package as installed by scripts/pack.mjs (what users get); pkg/ when not packed.
-const packed = join(root, ".scratch", "consumer", "node_modules", "ankorstore-client");
-const pkgDir = existsSync(join(packed, "browser.mjs")) ? packed : join(root, "pkg");
+import { artifacts, openRecordedTab, pkgDir, startDemoAndBrowser } from "./support.mjs";
 
 const REFERENCES = createOrders().map((o) => String(o.attributes.reference));
 const WAIT = { timeout: 15_000 };
@@ -30,10 +21,7 @@ describe("demo page", { timeout: 120_000 }, () => {
   let problems; // console errors, page errors, CSP violations, failed or foreign requests
 
   before(async () => {
-    assert.ok(existsSync(join(pkgDir, "ankorstore_client_bg.wasm")), `the package is not built (${pkgDir})`);
-    mkdirSync(artifacts, { recursive: true });
-    demo = await startDemoServer({ port: 0, quiet: true, pkgDir });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    ({ demo, browser } = await startDemoAndBrowser());
   });
 
   after(async () => {

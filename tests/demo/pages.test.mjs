@@ -5,21 +5,12 @@
 // the mock's stats. Screenshots go to tests/artifacts/.
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { chromium } from "playwright-core";
 
 import { USER, createOrders, createProducts } from "../../mock/data.mjs";
 import { startDemoServer } from "../../server/demo-server.mjs";
-import { CHROMIUM_ARGS, openRecordedTab, startFakeUpstream } from "./support.mjs";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const artifacts = join(root, "tests", "artifacts");
-// The packed package as installed by scripts/pack.mjs (what users get); pkg/ when not packed.
-const packed = join(root, ".scratch", "consumer", "node_modules", "ankorstore-client");
-const pkgDir = existsSync(join(packed, "browser.mjs")) ? packed : join(root, "pkg");
+import { artifacts, openRecordedTab, pkgDir, startDemoAndBrowser, startFakeUpstream } from "./support.mjs";
 
 const ORDERS = createOrders();
 const PRODUCTS = createProducts();
@@ -34,10 +25,7 @@ describe("demo page: paged lists with paginate()", { timeout: 180_000 }, () => {
   let problems; // console errors, page errors, CSP violations, failed or foreign requests
 
   before(async () => {
-    assert.ok(existsSync(join(pkgDir, "ankorstore_client_bg.wasm")), `the package is not built (${pkgDir})`);
-    mkdirSync(artifacts, { recursive: true });
-    demo = await startDemoServer({ port: 0, quiet: true, pkgDir });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    ({ demo, browser } = await startDemoAndBrowser());
   });
 
   after(async () => {

@@ -1,18 +1,40 @@
 // Helpers shared by the demo-server suites: fake upstreams, raw HTTP, the listening sockets
-// of a process, the Chromium flags the repository's browser tests use, and a recorded tab.
+// of a process, the Chromium flags the repository's browser tests use, the demo server with a
+// browser, and a recorded tab.
 import { spawn } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+import { startDemoServer } from "../../server/demo-server.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Where the browser suites put their screenshots. */
+export const artifacts = join(root, "tests", "artifacts");
+
+// The packed package as installed by scripts/pack.mjs (what users get); pkg/ when not packed.
+const packed = join(root, ".scratch", "consumer", "node_modules", "ankorstore-client");
+/** The package the demo server serves. */
+export const pkgDir = existsSync(join(packed, "browser.mjs")) ? packed : join(root, "pkg");
 
 export const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run",
 ];
+
+/** For a browser suite's before(): the demo server on the package, and headless Chromium. */
+export async function startDemoAndBrowser() {
+  assert.ok(existsSync(join(pkgDir, "ankorstore_client_bg.wasm")), `the package is not built (${pkgDir})`);
+  mkdirSync(artifacts, { recursive: true });
+  const demo = await startDemoServer({ port: 0, quiet: true, pkgDir });
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  return { demo, browser };
+}
 
 /**
  * A fresh tab of the demo page (a context of its own) that records everything that must not

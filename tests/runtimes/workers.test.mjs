@@ -5,7 +5,6 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 
 import { Miniflare } from "miniflare";
@@ -13,6 +12,7 @@ import { Miniflare } from "miniflare";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startMock } from "../../mock/server.mjs";
 import { USER } from "../../mock/data.mjs";
 import { WRONG_SECRET, bin, freshProject, root, run } from "./fixtures/scratch.mjs";
+import { freePort } from "../js/support/ports.mjs";
 
 const example = join(root, "examples", "cloudflare-worker");
 const COMPATIBILITY_DATE = readFileSync(join(example, "wrangler.toml"), "utf8").match(/^compatibility_date\s*=\s*"([^"]+)"/m)[1];
@@ -23,14 +23,6 @@ let bundle; // { dir, code, wasmImports: [{ specifier, file }] }
 let pkgDir;
 let closedPort; // a loopback port nobody listens on
 
-/** A port that was free a moment ago (the listener is closed before use). */
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** `wrangler deploy --dry-run` with no network at all when the kernel lets us say so. */
 async function wranglerBundle(dir, outdir) {

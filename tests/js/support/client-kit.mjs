@@ -1,12 +1,14 @@
 // Shared helpers of the Node integration suites of the packed package (tests/js/*.test.mjs):
 // one mock per file, both package entries, and assertions on AnkorstoreError.
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { after } from "node:test";
 
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startMock } from "../../../mock/server.mjs";
 import { USER } from "../../../mock/data.mjs";
 import { bothEntries } from "./package.mjs";
+
+/** A loopback port nobody listens on (bound, then released). */
+export { freePort as closedPort } from "./ports.mjs";
 
 export { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, USER };
 
@@ -96,11 +98,3 @@ export async function timed(fn) {
   }
 }
 
-/** A loopback port nobody listens on (bound, then released). */
-export async function closedPort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

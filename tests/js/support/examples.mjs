@@ -3,12 +3,12 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 
 import { root } from "./package.mjs";
 
 export { root };
+export { freePort } from "./ports.mjs";
 
 /** Folders an example accumulates when used (never copied). */
 const LOCAL_STATE = new Set(["node_modules", "dist", ".wrangler", ".dev.vars", ".config"]);
@@ -45,14 +45,6 @@ export function readmeCommands(file, heading) {
   return block[1].split("\n").map((line) => line.replace(/\s+#.*$/, "").trim()).filter((line) => line && !line.startsWith("#"));
 }
 
-/** A loopback port that was free a moment ago. */
-export async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * `npm install` as the README says, preferring npm's cache (the same versions as the

@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 
-import { freePort } from "./stores.mjs";
+import { freePort } from "../../js/support/ports.mjs";
 
 /** Starts redis-server and resolves once it accepts connections: `{ port, stop() }`. */
 export async function startRedisServer() {

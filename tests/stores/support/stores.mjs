@@ -2,7 +2,6 @@
 // the build ships it, else the source files in stores/ (until then). Only a missing export
 // falls back: any other failure to load the sub-path is an error.
 import { existsSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -36,11 +35,3 @@ export async function loadStores() {
   return cached;
 }
 
-/** A loopback port that was free a moment ago. */
-export async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
